@@ -1,0 +1,197 @@
+#include "build_tree.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "isolated_process.hpp"
+
+namespace pclab::grader {
+namespace {
+
+// A cold build of every lab target takes a few minutes on two cores; an hour means the
+// toolchain is stuck, not slow.
+constexpr std::chrono::minutes kBuildTimeout{60};
+// Compiler logs of a broken submission can be long; the first error is near the top.
+constexpr std::size_t kBuildLogCap = 4u << 20;
+
+std::string preset_for(const std::string& flavour) {
+    if (flavour == "plain") {
+        return "dev";
+    }
+    if (flavour == "tsan") {
+        return "tsan";
+    }
+    throw std::invalid_argument("unknown build flavour '" + flavour + "' (plain or tsan)");
+}
+
+BuildOutcome run_captured(const std::vector<std::string>& argv,
+                          const std::filesystem::path& working_directory,
+                          const std::vector<std::string>& strip_prefixes) {
+    echo_command(argv);
+    ProcessSpec spec;
+    spec.argv = argv;
+    spec.working_directory = working_directory;
+    spec.limits.timeout = kBuildTimeout;
+    spec.limits.output_cap_bytes = kBuildLogCap;
+    spec.limits.file_size_bytes = std::size_t{1} << 40;  // object files and archives are big
+    // The compiler's diagnostics are read by the grader, not a terminal.
+    spec.environment["GCC_COLORS"] = "";
+    spec.environment["CLICOLOR_FORCE"] = "0";
+    const ProcessOutcome outcome = run_isolated(spec);
+
+    BuildOutcome result;
+    result.log = outcome.stdout_text + outcome.stderr_text;
+    result.succeeded = outcome.end == ProcessEnd::exited && outcome.exit_code == 0;
+    if (outcome.end == ProcessEnd::failed_to_start) {
+        result.log = "could not start " + argv.front() + ": " + outcome.start_error;
+    } else if (outcome.end == ProcessEnd::timed_out) {
+        result.log += "\n[pclab: the build did not finish within an hour and was stopped]";
+    }
+    if (!result.succeeded) {
+        result.first_error = first_compiler_error(result.log, strip_prefixes);
+    }
+    return result;
+}
+
+}  // namespace
+
+BuildTree BuildTree::for_kit(const std::filesystem::path& root, const std::string& flavour) {
+    BuildTree tree;
+    tree.flavour = flavour;
+    tree.preset = preset_for(flavour);
+    tree.source_dir = root;
+    tree.binary_dir = root / "build" / tree.preset;
+    return tree;
+}
+
+BuildTree BuildTree::for_submission(const std::filesystem::path& root, const std::string& flavour,
+                                    const std::filesystem::path& tree_dir,
+                                    const std::filesystem::path& student_root,
+                                    const std::vector<std::string>& lab_ids) {
+    BuildTree tree;
+    tree.flavour = flavour;
+    tree.preset = preset_for(flavour);
+    tree.source_dir = root;
+    tree.binary_dir = tree_dir;
+    std::string labs;
+    for (const std::string& id : lab_ids) {
+        labs += (labs.empty() ? "" : ";") + id;
+    }
+    tree.cache_definitions = {
+        "-DPCLAB_STUDENT_ROOT=" + student_root.string(),
+        "-DPCLAB_IMPLS=student",
+        "-DPCLAB_LABS=" + labs,
+        "-DPCLAB_BUILD_GRADER=OFF",
+    };
+    return tree;
+}
+
+std::filesystem::path BuildTree::lab_output_dir(const std::string& lab_directory_name,
+                                                const std::string& impl_dir) const {
+    return binary_dir / "labs" / lab_directory_name / impl_dir;
+}
+
+BuildOutcome configure(const BuildTree& tree, bool force) {
+    if (!force && std::filesystem::exists(tree.binary_dir / "CMakeCache.txt")) {
+        // Re-running cmake is cheap but noisy; ninja re-runs it by itself when a CMake
+        // file or a lab.json changes.
+        BuildOutcome already;
+        already.succeeded = true;
+        return already;
+    }
+    std::vector<std::string> argv = {"cmake", "--preset", tree.preset};
+    if (tree.binary_dir != tree.source_dir / "build" / tree.preset) {
+        argv.push_back("-B");
+        argv.push_back(tree.binary_dir.string());
+    }
+    argv.insert(argv.end(), tree.cache_definitions.begin(), tree.cache_definitions.end());
+    return run_captured(argv, tree.source_dir, {tree.source_dir.string() + "/"});
+}
+
+BuildOutcome build_targets(const BuildTree& tree, const std::vector<std::string>& targets) {
+    BuildOutcome configured = configure(tree);
+    if (!configured.succeeded) {
+        return configured;
+    }
+    std::vector<std::string> argv = {"cmake", "--build", tree.binary_dir.string(), "--target"};
+    argv.insert(argv.end(), targets.begin(), targets.end());
+    return run_captured(argv, tree.source_dir, {tree.source_dir.string() + "/"});
+}
+
+std::string first_compiler_error(const std::string& log,
+                                 const std::vector<std::string>& strip_prefixes) {
+    std::istringstream lines(log);
+    std::string line;
+    std::string fallback;
+    while (std::getline(lines, line)) {
+        const bool compiler_error = line.find(": error:") != std::string::npos ||
+                                    line.find(": fatal error:") != std::string::npos;
+        if (!compiler_error) {
+            if (fallback.empty() &&
+                (line.rfind("CMake Error", 0) == 0 || line.find("error:") != std::string::npos)) {
+                fallback = line;
+            }
+            continue;
+        }
+        for (const std::string& prefix : strip_prefixes) {
+            for (std::size_t at = line.find(prefix); at != std::string::npos;
+                 at = line.find(prefix)) {
+                line.erase(at, prefix.size());
+            }
+        }
+        return line;
+    }
+    return fallback;
+}
+
+void echo_command(const std::vector<std::string>& argv) {
+    std::string text = "+";
+    for (const std::string& arg : argv) {
+        const bool quote = arg.empty() || arg.find_first_of(" \t;'\"$") != std::string::npos;
+        text += " " + (quote ? "'" + arg + "'" : arg);
+    }
+    std::cerr << text << '\n';
+}
+
+int run_in_terminal(const std::vector<std::string>& argv,
+                    const std::filesystem::path& working_directory) {
+    echo_command(argv);
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t child = fork();
+    if (child < 0) {
+        std::perror("fork");
+        return 127;
+    }
+    if (child == 0) {
+        if (!working_directory.empty() && chdir(working_directory.c_str()) != 0) {
+            std::perror("chdir");
+            _exit(127);
+        }
+        std::vector<char*> args;
+        for (const std::string& arg : argv) {
+            args.push_back(const_cast<char*>(arg.c_str()));
+        }
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        std::perror(args[0]);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return 127;
+        }
+    }
+    if (WIFEXITED(status)) {
+        return WEXITSTATUS(status);
+    }
+    return 128 + WTERMSIG(status);
+}
+
+}  // namespace pclab::grader

@@ -1,0 +1,64 @@
+// Build trees the grader configures and builds on demand.
+//
+// A tree is one CMake binary directory built with one set of flags: `plain` (the `dev` preset)
+// or `tsan`. The kit's own trees live in build/<preset>; a submission gets trees of its own
+// whose student files come from a staging directory (PCLAB_STUDENT_ROOT). Every command is
+// echoed to stderr before it runs, so a user can copy it and run it by hand.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pclab::grader {
+
+/// Where one build flavour of the kit lives and how it is configured.
+struct BuildTree {
+    std::string flavour;               ///< "plain" or "tsan" (the names lab.json uses).
+    std::string preset;                ///< "dev" or "tsan".
+    std::filesystem::path source_dir;  ///< The kit's root.
+    std::filesystem::path binary_dir;
+    /// Extra -D definitions (submission trees: PCLAB_STUDENT_ROOT, PCLAB_IMPLS, PCLAB_LABS).
+    std::vector<std::string> cache_definitions;
+
+    /// The kit's own tree for `flavour` under <root>/build/<preset>.
+    static BuildTree for_kit(const std::filesystem::path& root, const std::string& flavour);
+    /// A submission's tree: student files from `student_root`, only the student
+    /// implementation, only `lab_ids`.
+    static BuildTree for_submission(const std::filesystem::path& root, const std::string& flavour,
+                                    const std::filesystem::path& tree_dir,
+                                    const std::filesystem::path& student_root,
+                                    const std::vector<std::string>& lab_ids);
+
+    /// Where pclab_add_lab() puts an implementation's executables.
+    std::filesystem::path lab_output_dir(const std::string& lab_directory_name,
+                                         const std::string& impl_dir) const;
+};
+
+/// What a configure or build step produced.
+struct BuildOutcome {
+    bool succeeded = false;
+    std::string log;  ///< Everything the tool printed (capped).
+    std::string
+        first_error;  ///< The compiler's first error line, paths made readable; may be empty.
+};
+
+/// Configures `tree` when it has no cache yet or `force` is set. Echoes the command.
+BuildOutcome configure(const BuildTree& tree, bool force = false);
+
+/// Builds `targets` in `tree` (configuring first when needed). Echoes the command; captures
+/// the output so that a compile error can be explained instead of scrolled past.
+BuildOutcome build_targets(const BuildTree& tree, const std::vector<std::string>& targets);
+
+/// The first `error:` line of a compiler log, with `strip_prefixes` removed from paths.
+std::string first_compiler_error(const std::string& log,
+                                 const std::vector<std::string>& strip_prefixes);
+
+/// Prints `+ <argv...>` to stderr: every external command the kit runs is shown.
+void echo_command(const std::vector<std::string>& argv);
+
+/// Runs `argv` with the terminal as its stdout/stderr and returns its exit status (or 128+signal).
+int run_in_terminal(const std::vector<std::string>& argv,
+                    const std::filesystem::path& working_directory = {});
+
+}  // namespace pclab::grader

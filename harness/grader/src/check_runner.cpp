@@ -1,0 +1,96 @@
+#include "check_runner.hpp"
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "isolated_process.hpp"
+
+namespace pclab::grader {
+namespace fs = std::filesystem;
+namespace {
+
+// Check programs write their GoogleTest report and any files of their own into a fresh
+// directory that is removed afterwards.
+class ScratchDirectory {
+  public:
+    ScratchDirectory() {
+        std::string pattern = (fs::temp_directory_path() / "pclab-check-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("cannot create a scratch directory in " +
+                                     fs::temp_directory_path().string());
+        }
+        path_ = pattern;
+    }
+    ScratchDirectory(const ScratchDirectory&) = delete;
+    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+    ~ScratchDirectory() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+std::optional<nlohmann::json> read_gtest_report(const fs::path& file) {
+    std::ifstream in(file);
+    if (!in) {
+        return std::nullopt;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+}  // namespace
+
+CheckRun run_check(const CheckRunRequest& request) {
+    const bool tsan = request.tree->flavour == "tsan";
+    const fs::path program =
+        request.tree->lab_output_dir(request.lab->directory_name, request.impl_dir) / "tests";
+    const std::chrono::milliseconds timeout{std::chrono::seconds(request.check->timeout_seconds)};
+
+    ScratchDirectory scratch;
+    const fs::path report = scratch.path() / "gtest.json";
+
+    ProcessSpec spec;
+    spec.argv = {program.string(), "--gtest_filter=" + request.check->gtest_filter,
+                 "--gtest_output=json:" + report.string(), "--gtest_color=no"};
+    spec.working_directory = scratch.path();
+    spec.environment["PCLAB_SEED"] = std::to_string(request.seed);
+    spec.environment["PCLAB_TIMEOUT_MS"] = std::to_string(timeout.count());
+    spec.limits.timeout = timeout;
+    if (tsan) {
+        spec.environment["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1";
+        spec.limits.disable_aslr = true;
+        spec.limits.resident_bytes = request.memory.tsan_resident_bytes;
+    } else {
+        spec.limits.resident_bytes = request.memory.plain_resident_bytes;
+        spec.limits.address_space_bytes = request.memory.plain_address_space_bytes;
+    }
+
+    const ProcessOutcome outcome = run_isolated(spec);
+
+    ClassifyContext context;
+    context.tsan_build = tsan;
+    context.student_files = request.implementation_files;
+    context.timeout = timeout;
+    context.resident_limit_bytes = spec.limits.resident_bytes;
+
+    CheckRun run;
+    run.flavour = request.tree->flavour;
+    run.wall = outcome.wall;
+    run.verdict = classify_run(outcome, read_gtest_report(report), context);
+    return run;
+}
+
+}  // namespace pclab::grader

@@ -1,0 +1,48 @@
+// One check of one lab, run once in one build tree, contained and classified.
+//
+// This is where the check-process protocol of docs/architecture.md is spoken from the
+// grader's side: the arguments and environment the test program gets, the limits it runs
+// under, and the GoogleTest JSON it must leave behind to count as having run at all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "build_tree.hpp"
+#include "lab_catalog.hpp"
+#include "run_classifier.hpp"
+
+namespace pclab::grader {
+
+/// Memory a check may use before it is stopped as `memory-limit`. TSan's shadow memory
+/// multiplies a program's footprint several times, so its trees get more room.
+struct MemoryBudget {
+    std::size_t plain_resident_bytes = std::size_t{2} << 30;
+    std::size_t plain_address_space_bytes = std::size_t{8} << 30;
+    std::size_t tsan_resident_bytes = std::size_t{6} << 30;
+};
+
+struct CheckRunRequest {
+    const Lab* lab = nullptr;
+    const CheckSpec* check = nullptr;
+    const BuildTree* tree = nullptr;
+    std::string impl_dir;  ///< "student", "solution", "unsafe-<name>"
+    std::uint64_t seed = 0;
+    /// File names (or path suffixes) to name in explanations: the implementation's files.
+    std::vector<std::string> implementation_files;
+    MemoryBudget memory;
+};
+
+struct CheckRun {
+    std::string flavour;  ///< The tree's flavour: "plain" or "tsan".
+    Verdict verdict;
+    std::chrono::milliseconds wall{0};
+};
+
+/// Runs `request.check` once in `request.tree`. Never throws for anything the test program
+/// does; the program is killed with its whole process group if it outlives its timeout.
+CheckRun run_check(const CheckRunRequest& request);
+
+}  // namespace pclab::grader

@@ -1,0 +1,357 @@
+#include "grade_command.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "build_tree.hpp"
+#include "check_runner.hpp"
+#include "grading_run.hpp"
+#include "lab_catalog.hpp"
+#include "report_formats.hpp"
+#include "submission_staging.hpp"
+
+namespace pclab::grader {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+class UsageError : public std::runtime_error {
+  public:
+    using runtime_error::runtime_error;
+};
+
+// What `--impl` means for one lab: the build's directory name for it, and the files whose
+// lines explanations should point at.
+struct Implementation {
+    std::string dir;
+    std::vector<std::string> files;
+};
+
+Implementation implementation_for(const Lab& lab, const std::string& impl) {
+    Implementation chosen;
+    if (impl == "student" || impl == "solution") {
+        chosen.dir = impl;
+        chosen.files = lab.student_files;
+        return chosen;
+    }
+    const std::string prefix = "unsafe:";
+    if (impl.rfind(prefix, 0) != 0) {
+        throw UsageError("--impl must be student, solution or unsafe:NAME, not '" + impl + "'");
+    }
+    const std::string name = impl.substr(prefix.size());
+    const UnsafeVariant* variant = lab.find_variant(name);
+    if (variant == nullptr) {
+        std::string known;
+        for (const UnsafeVariant& v : lab.unsafe_variants) {
+            known += (known.empty() ? "" : ", ") + v.name;
+        }
+        throw UsageError("lab " + lab.id + " has no unsafe variant '" + name +
+                         "'; its variants are: " + (known.empty() ? "(none)" : known));
+    }
+    chosen.dir = "unsafe-" + name;
+    for (const auto& [student_file, variant_file] : variant->files) {
+        chosen.files.push_back(variant_file);
+    }
+    chosen.files.insert(chosen.files.end(), lab.student_files.begin(), lab.student_files.end());
+    return chosen;
+}
+
+std::string shell_quote(const std::string& text) {
+    if (!text.empty() &&
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789-_./:=@") == std::string::npos) {
+        return text;
+    }
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+std::string replay_command(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
+                           std::uint64_t seed) {
+    std::string command = "./pclab grade " + lab.id + " --impl " + shell_quote(options.impl);
+    if (options.submission) {
+        command += " --submission " + shell_quote(fs::absolute(*options.submission).string());
+    }
+    return command + " --check " + check.name + " --seed " + std::to_string(seed);
+}
+
+// Runs one check in every build it lists and folds the runs into one result. A data race
+// explains every other symptom of the same run (lost items, crashes), so it is reported
+// first; otherwise the first failing build's verdict stands.
+CheckResult grade_check(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
+                        const Implementation& impl, const std::map<std::string, BuildTree>& trees,
+                        std::uint64_t seed) {
+    CheckResult result;
+    result.name = check.name;
+    result.explains = check.explains;
+    result.builds = check.builds;
+    result.max_score = check.points;
+    const Clock::time_point start = Clock::now();
+
+    std::optional<Verdict> failure;
+    for (const std::string& flavour : check.builds) {
+        CheckRunRequest request;
+        request.lab = &lab;
+        request.check = &check;
+        request.tree = &trees.at(flavour);
+        request.impl_dir = impl.dir;
+        request.seed = seed;
+        request.implementation_files = impl.files;
+        std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
+        const CheckRun run = run_check(request);
+        std::cerr << (run.verdict.passed ? "passed" : "FAILED") << " (" << run.wall.count() / 1000.0
+                  << " s)\n";
+        if (run.verdict.passed) {
+            continue;
+        }
+        const bool is_race = run.verdict.category == Category::data_race;
+        if (!failure || (is_race && failure->category != Category::data_race)) {
+            failure = run.verdict;
+            if (flavour != check.builds.front() || check.builds.size() > 1) {
+                failure->message += "\n(" + flavour + " build)";
+            }
+        }
+    }
+    result.duration = since(start);
+    result.passed = !failure.has_value();
+    result.score = result.passed ? check.points : 0;
+    if (failure) {
+        result.category = failure->category ? std::string(to_string(*failure->category))
+                                            : std::string("assertion");
+        result.message = failure->message;
+        result.seed = failure->seed ? failure->seed : std::optional<std::uint64_t>(seed);
+        result.where = failure->where;
+        result.replay_command = replay_command(options, lab, check, seed);
+    }
+    return result;
+}
+
+void fail_every_check(LabResult& lab_result, const Lab& lab,
+                      const std::vector<const CheckSpec*>& checks, const std::string& category,
+                      const std::string& message) {
+    lab_result.lab_error_category = category;
+    lab_result.lab_error = message;
+    for (const CheckSpec* check : checks) {
+        CheckResult result;
+        result.name = check->name;
+        result.explains = check->explains;
+        result.builds = check->builds;
+        result.max_score = check->points;
+        result.category = category;
+        result.message = message;
+        lab_result.checks.push_back(result);
+    }
+    (void)lab;
+}
+
+std::vector<const CheckSpec*> selected_checks(const Lab& lab,
+                                              const std::vector<std::string>& names) {
+    std::vector<const CheckSpec*> checks;
+    for (const CheckSpec& check : lab.checks) {
+        if (names.empty() || std::find(names.begin(), names.end(), check.name) != names.end()) {
+            checks.push_back(&check);
+        }
+    }
+    return checks;
+}
+
+std::string submission_key(const fs::path& submission) {
+    const std::string absolute = fs::weakly_canonical(submission).string();
+    const std::size_t hash = std::hash<std::string>{}(absolute);
+    std::string name = submission.filename().string();
+    if (name.empty() || name == "." || name == "..") {
+        name = "submission";
+    }
+    return name + "-" + std::to_string(hash % 1000000007u);
+}
+
+}  // namespace
+
+int grade(const GradeOptions& options) {
+    const Clock::time_point start = Clock::now();
+    GradingRun run;
+    std::vector<const Lab*> labs;
+    LabCatalog catalog;
+    try {
+        catalog = LabCatalog::load(options.root);
+        if (options.labs.empty()) {
+            for (const Lab& lab : catalog.labs()) {
+                if (options.impl.rfind("unsafe:", 0) == 0 &&
+                    lab.find_variant(options.impl.substr(7)) == nullptr) {
+                    continue;  // `--impl unsafe:X` alone grades the labs that have X
+                }
+                labs.push_back(&lab);
+            }
+            if (labs.empty()) {
+                throw UsageError("no lab has an implementation called '" + options.impl + "'");
+            }
+        } else {
+            for (const std::string& name : options.labs) {
+                labs.push_back(&catalog.resolve(name));
+            }
+        }
+        for (const Lab* lab : labs) {
+            implementation_for(*lab, options.impl);  // validates --impl before any build
+            for (const std::string& name : options.checks) {
+                if (lab->find_check(name) == nullptr && labs.size() == 1) {
+                    throw UsageError("lab " + lab->id + " has no check '" + name + "'");
+                }
+            }
+        }
+        if (options.submission && options.impl != "student") {
+            throw UsageError("--submission grades the student implementation; drop --impl");
+        }
+        if (options.format != "text" && options.format != "json") {
+            throw UsageError("--format must be text or json, not '" + options.format + "'");
+        }
+    } catch (const UsageError& error) {
+        std::cerr << "pclab grade: " << error.what() << '\n';
+        return kUsageError;
+    } catch (const CatalogError& error) {
+        std::cerr << "pclab grade: " << error.what() << '\n';
+        return kUsageError;
+    }
+
+    run.seed = options.seed ? *options.seed : std::random_device{}();
+    run.impl = options.impl;
+
+    // The trees this grading needs.
+    std::set<std::string> flavours;
+    for (const Lab* lab : labs) {
+        for (const CheckSpec* check : selected_checks(*lab, options.checks)) {
+            flavours.insert(check->builds.begin(), check->builds.end());
+        }
+    }
+    std::map<std::string, BuildTree> trees;
+    std::optional<StagedSubmission> staged;
+    if (options.submission) {
+        const fs::path base =
+            options.root / "build" / "submissions" / submission_key(*options.submission);
+        try {
+            staged = stage_submission(*options.submission, labs, base / "staging");
+        } catch (const std::exception& error) {
+            std::cerr << "pclab grade: " << error.what() << '\n';
+            return kUsageError;
+        }
+        std::vector<std::string> ids;
+        for (const Lab* lab : labs) {
+            ids.push_back(lab->id);
+        }
+        for (const std::string& flavour : flavours) {
+            trees.emplace(flavour, BuildTree::for_submission(options.root, flavour, base / flavour,
+                                                             staged->student_root, ids));
+        }
+        for (const std::string& ignored : staged->ignored) {
+            std::cerr << "pclab grade: ignored " << ignored
+                      << " (not a student-editable file of the graded labs)\n";
+        }
+    } else {
+        for (const std::string& flavour : flavours) {
+            trees.emplace(flavour, BuildTree::for_kit(options.root, flavour));
+        }
+    }
+
+    if (options.build) {
+        for (const auto& [flavour, tree] : trees) {
+            const BuildOutcome configured = configure(tree);
+            if (!configured.succeeded) {
+                std::cerr << configured.log << "\npclab grade: could not configure the " << flavour
+                          << " build tree (" << tree.binary_dir.string()
+                          << "); nothing was graded.\n";
+                return kCouldNotGrade;
+            }
+        }
+    }
+
+    std::cerr << "pclab grade: seed " << run.seed << ", implementation " << options.impl << '\n';
+    for (const Lab* lab : labs) {
+        const Implementation impl = implementation_for(*lab, options.impl);
+        const std::vector<const CheckSpec*> checks = selected_checks(*lab, options.checks);
+        LabResult lab_result;
+        lab_result.id = lab->id;
+        lab_result.slug = lab->slug;
+        lab_result.title = lab->title;
+        lab_result.impl = options.impl;
+        std::cerr << "lab " << lab->id << " " << lab->slug << '\n';
+
+        if (staged && staged->missing.contains(lab->id)) {
+            std::string files;
+            for (const std::string& file : staged->missing.at(lab->id)) {
+                files += (files.empty() ? "" : ", ") + file;
+            }
+            fail_every_check(lab_result, *lab, checks, "missing-file",
+                             "The submission has no " + files +
+                                 ", so this lab cannot be graded. Submit the file at that path "
+                                 "(the submission mirrors the kit's layout).");
+            run.labs.push_back(std::move(lab_result));
+            continue;
+        }
+
+        std::string build_error;
+        std::set<std::string> lab_flavours;
+        for (const CheckSpec* check : checks) {
+            lab_flavours.insert(check->builds.begin(), check->builds.end());
+        }
+        const std::string target = "pclab-" + lab->slug + "-" + impl.dir + "-tests";
+        for (const std::string& flavour : lab_flavours) {
+            const BuildTree& tree = trees.at(flavour);
+            if (options.build) {
+                const BuildOutcome built = build_targets(tree, {target});
+                if (!built.succeeded) {
+                    build_error = built.first_error.empty() ? built.log : built.first_error;
+                    break;
+                }
+            } else if (!fs::exists(tree.lab_output_dir(lab->directory_name, impl.dir) / "tests")) {
+                std::cerr << "pclab grade: " << target << " is not built in "
+                          << tree.binary_dir.string() << " (run without --no-build)\n";
+                return kCouldNotGrade;
+            }
+        }
+        if (!build_error.empty()) {
+            fail_every_check(lab_result, *lab, checks, "compile-error",
+                             "The code does not compile, so no check could run. The compiler's "
+                             "first error:\n" +
+                                 build_error);
+            run.labs.push_back(std::move(lab_result));
+            continue;
+        }
+
+        for (const CheckSpec* check : checks) {
+            lab_result.checks.push_back(grade_check(options, *lab, *check, impl, trees, run.seed));
+        }
+        run.labs.push_back(std::move(lab_result));
+    }
+    run.duration = since(start);
+
+    const std::string report = options.format == "json"
+                                   ? to_json(run).dump(2) + "\n"
+                                   : to_text(run, options.colour && !options.output);
+    if (options.output) {
+        std::ofstream out(*options.output);
+        out << report;
+        if (!out) {
+            std::cerr << "pclab grade: cannot write " << options.output->string() << '\n';
+            return kCouldNotGrade;
+        }
+        std::cerr << "pclab grade: report written to " << options.output->string() << " (score "
+                  << run.score() << "/" << run.max_score() << ")\n";
+    } else {
+        std::cout << report << std::flush;
+    }
+    return kGraded;
+}
+
+}  // namespace pclab::grader

@@ -1,0 +1,35 @@
+// `./pclab grade`: build, run every check isolated, classify, score, report.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pclab::grader {
+
+/// Exit statuses of the grader; documented in README.md ("Exit codes").
+enum ExitStatus : int {
+    kGraded = 0,         ///< Grading ran, whatever the score.
+    kUsageError = 2,     ///< Unknown lab, variant, check or format; unreadable submission.
+    kCouldNotGrade = 3,  ///< The kit itself could not run (configure failed, tree missing).
+};
+
+struct GradeOptions {
+    std::filesystem::path root;     ///< The kit's root directory.
+    std::vector<std::string> labs;  ///< Ids or slugs; empty: every lab.
+    std::string impl = "student";   ///< student | solution | unsafe:NAME
+    std::optional<std::filesystem::path> submission;
+    std::string format = "text";                  ///< text | json
+    std::optional<std::filesystem::path> output;  ///< Report file; stdout when absent.
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> checks;  ///< Only these check names; empty: all.
+    bool build = true;                ///< false: use the trees as they are (kit tests).
+    bool colour = false;
+};
+
+/// Runs a grading and writes its report. Returns an ExitStatus.
+int grade(const GradeOptions& options);
+
+}  // namespace pclab::grader

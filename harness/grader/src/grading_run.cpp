@@ -1,0 +1,69 @@
+#include "grading_run.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace pclab::grader {
+
+bool LabResult::has_error() const {
+    return !lab_error_category.empty() || !lab_error.empty();
+}
+
+std::string LabResult::error_category() const {
+    // "assertion" is the category of an untagged failure: the least specific claim the grader
+    // can make about a failure nobody classified.
+    return lab_error_category.empty() ? "assertion" : lab_error_category;
+}
+
+bool LabResult::counts_as_passed(const CheckResult& check) const {
+    return check.passed && !has_error();
+}
+
+int LabResult::awarded(const CheckResult& check) const {
+    return counts_as_passed(check) ? std::max(check.max_score, 0) : 0;
+}
+
+std::string LabResult::category_of(const CheckResult& check) const {
+    if (counts_as_passed(check)) {
+        return {};
+    }
+    if (!check.category.empty()) {
+        return check.category;
+    }
+    // A failure nobody classified is still a failure, and still needs a category.
+    return has_error() ? error_category() : "assertion";
+}
+
+std::string LabResult::message_of(const CheckResult& check) const {
+    if (!check.message.empty() || counts_as_passed(check)) {
+        return check.message;
+    }
+    if (!lab_error.empty()) {
+        return lab_error;
+    }
+    return check.explains;
+}
+
+int LabResult::score() const {
+    return std::accumulate(
+        checks.begin(), checks.end(), 0,
+        [this](int sum, const CheckResult& check) { return sum + awarded(check); });
+}
+
+int LabResult::max_score() const {
+    return std::accumulate(checks.begin(), checks.end(), 0, [](int sum, const CheckResult& check) {
+        return sum + std::max(check.max_score, 0);
+    });
+}
+
+int GradingRun::score() const {
+    return std::accumulate(labs.begin(), labs.end(), 0,
+                           [](int sum, const LabResult& lab) { return sum + lab.score(); });
+}
+
+int GradingRun::max_score() const {
+    return std::accumulate(labs.begin(), labs.end(), 0,
+                           [](int sum, const LabResult& lab) { return sum + lab.max_score(); });
+}
+
+}  // namespace pclab::grader

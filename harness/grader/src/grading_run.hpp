@@ -1,0 +1,80 @@
+// The results of one `./pclab grade` run: what the orchestrator fills in and the reports print.
+//
+// Scoring has one rule, implemented once in `LabResult::awarded`: a check earns its full points
+// when it passed and its lab could run, and nothing otherwise. Every sum (lab, run) and every
+// report goes through it, so a failed check can never carry points, whatever its `score` field
+// says.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "code_location.hpp"
+
+namespace pclab::grader {
+
+/// The outcome of one check of one lab (all of its builds together).
+struct CheckResult {
+    std::string name;
+    std::string explains;             ///< From lab.json: what passing means.
+    std::vector<std::string> builds;  ///< The builds the check ran in ("plain", "tsan").
+    int max_score = 0;                ///< The check's points.
+    /// The points as the orchestrator recorded them. Informational only: sums and reports use
+    /// `LabResult::awarded`, which is all-or-nothing.
+    int score = 0;
+    bool passed = false;
+    std::string category;  ///< Empty when passed; otherwise one of the category strings.
+    std::string message;   ///< Plain explanation for the student; may span lines.
+    std::optional<std::uint64_t> seed;  ///< The seed that reproduces the failure, if known.
+    /// One shell line that re-runs just this check, e.g.
+    /// "./pclab grade 01 --impl solution --check exact-results --seed 42". May be empty.
+    std::string replay_command;
+    std::optional<CodeLocation> where;  ///< The student-code line to look at, if known.
+    std::chrono::milliseconds duration{0};
+};
+
+/// The outcome of one lab.
+struct LabResult {
+    std::string id, slug, title;
+    std::string impl;  ///< "student", "solution", "unsafe:<name>" or a submission label.
+    std::vector<CheckResult> checks;
+    /// A category (e.g. "compile-error") when the whole lab could not run; empty otherwise.
+    std::string lab_error_category;
+    std::string lab_error;  ///< The explanation, e.g. the compiler's first error.
+
+    /// True when the whole lab could not run (`lab_error_category` or `lab_error` set).
+    bool has_error() const;
+    /// The category of the lab's error: `lab_error_category`, or "assertion" when only the
+    /// message was filled in. Meaningful only when `has_error()`.
+    std::string error_category() const;
+    /// Whether `check` counts as passed: it passed and the lab has no error.
+    bool counts_as_passed(const CheckResult& check) const;
+    /// The one scoring rule: `check.max_score` (never negative) when `counts_as_passed(check)`,
+    /// else 0.
+    int awarded(const CheckResult& check) const;
+    /// The category to report for `check`: empty when it counts as passed; else its own
+    /// category, else the lab's error category, else "assertion" (an unclassified failure).
+    std::string category_of(const CheckResult& check) const;
+    /// The message to report for `check`: its own; for a failure without one, the lab's error,
+    /// else its `explains` (so a lost point always comes with a reason).
+    std::string message_of(const CheckResult& check) const;
+
+    int score() const;      ///< Sum of `awarded` over the checks.
+    int max_score() const;  ///< Sum of the checks' `max_score`.
+};
+
+/// One grading run over one or more labs.
+struct GradingRun {
+    std::uint64_t seed = 0;  ///< The base seed every check received (PCLAB_SEED).
+    std::string impl;        ///< The implementation asked for on the command line.
+    std::vector<LabResult> labs;
+    std::chrono::milliseconds duration{0};
+
+    int score() const;      ///< Sum of the labs' scores.
+    int max_score() const;  ///< Sum of the labs' max scores.
+};
+
+}  // namespace pclab::grader

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pclab::grader {
+
+/// Resource limits for one check process and everything it starts.
+struct ProcessLimits {
+    /// Wall-clock budget; when it passes, the whole process group gets SIGKILL.
+    std::chrono::milliseconds timeout{30000};
+    /// Bytes kept per stream (stdout, stderr). The rest is still read, so the child never blocks
+    /// on a full pipe, and discarded.
+    std::size_t output_cap_bytes = 1 << 20;
+    /// RLIMIT_AS of the child. Plain builds only: sanitizers reserve terabytes of address space.
+    std::optional<std::size_t> address_space_bytes;
+    /// Resident-set ceiling of the main child, polled about every 20 ms from /proc; above it the
+    /// whole group is killed and the run ends memory_exceeded.
+    std::optional<std::size_t> resident_bytes;
+    /// RLIMIT_FSIZE of the child: no check may fill the disk.
+    std::size_t file_size_bytes = 64u << 20;
+    /// personality(ADDR_NO_RANDOMIZE) before exec: ThreadSanitizer cannot map its shadow memory
+    /// on kernels with high mmap randomisation.
+    bool disable_aslr = false;
+};
+
+/// What to run.
+struct ProcessSpec {
+    /// argv[0] is executed with execve (no shell). A name without '/' is searched in PATH.
+    std::vector<std::string> argv;
+    /// Added to, or overriding, the grader's own environment.
+    std::map<std::string, std::string> environment;
+    /// Empty: the grader's working directory.
+    std::filesystem::path working_directory;
+    ProcessLimits limits;
+};
+
+enum class ProcessEnd { exited, signalled, timed_out, memory_exceeded, failed_to_start };
+
+/// How one run ended and what it printed.
+struct ProcessOutcome {
+    ProcessEnd end = ProcessEnd::failed_to_start;
+    int exit_code = -1;  ///< meaningful when end == exited
+    int signal = 0;      ///< meaningful when end == signalled
+    /// Captured output, at most output_cap_bytes of each stream plus, when truncated, the note
+    /// "\n[pclab: output truncated after N bytes]".
+    std::string stdout_text, stderr_text;
+    bool stdout_truncated = false, stderr_truncated = false;
+    std::chrono::milliseconds wall{0};
+    /// When end == failed_to_start: the step and the system error, e.g.
+    /// "execve: No such file or directory".
+    std::string start_error;
+};
+
+/// Runs spec.argv as a child in a new process group with stdin from /dev/null, stdout and stderr
+/// captured, core dumps off and the limits applied.
+///
+/// Guarantees:
+/// - Returns only after the child has been reaped and its process group has been sent SIGKILL,
+///   so no grandchild outlives the call. A grandchild that keeps the output pipes open delays
+///   the return by at most a short grace period after the child ends.
+/// - A child that cannot be started (missing program, bad working directory, ...) gives
+///   end == failed_to_start with start_error set, never a guessed exit code.
+/// - end == timed_out / memory_exceeded whenever the grader itself killed the run, even if the
+///   child's own status says SIGKILL.
+/// - The grader never receives SIGPIPE from this call.
+///
+/// Requires: spec.argv is not empty (otherwise failed_to_start).
+/// Thread-safe: several threads may run processes at once. Blocks until the child is gone.
+ProcessOutcome run_isolated(const ProcessSpec& spec);
+
+/// A signal's name and a plain meaning, e.g. "SIGSEGV (segmentation fault)";
+/// "signal N" for a number it does not know.
+std::string signal_name(int signal);
+
+}  // namespace pclab::grader

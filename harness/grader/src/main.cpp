@@ -1,0 +1,118 @@
+// pclab-grader: every `./pclab` command after the driver has made sure the tools are there.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "grade_command.hpp"
+#include "kit_commands.hpp"
+
+namespace {
+
+std::filesystem::path default_root() {
+    if (const char* root = std::getenv("PCLAB_ROOT"); root != nullptr && *root != '\0') {
+        return root;
+    }
+    return std::filesystem::current_path();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    namespace grader = pclab::grader;
+    CLI::App app{"pclab: producer-consumer labs and their grader"};
+    app.require_subcommand(1);
+    std::filesystem::path root = default_root();
+    app.add_option("--root", root, "The kit's root directory (default: $PCLAB_ROOT or .)")
+        ->check(CLI::ExistingDirectory);
+
+    grader::GradeOptions grade;
+    std::string seed_text;
+    std::string output_text;
+    std::string submission_text;
+    bool no_build = false;
+    CLI::App* grade_cmd = app.add_subcommand("grade", "Grade labs: build, run checks, report");
+    grade_cmd->add_option("labs", grade.labs, "Labs by id (01) or slug; default: all");
+    grade_cmd->add_option("--impl", grade.impl, "student | solution | unsafe:NAME")
+        ->default_str("student");
+    grade_cmd->add_option("--submission", submission_text,
+                          "Directory mirroring the kit's layout; only student files are used");
+    grade_cmd->add_option("--format", grade.format, "text | json")->default_str("text");
+    grade_cmd->add_option("--output", output_text, "Write the report here instead of stdout");
+    grade_cmd->add_option("--seed", seed_text, "Base seed for every randomised check");
+    grade_cmd->add_option("--check", grade.checks, "Only this check (repeatable)");
+    grade_cmd->add_flag("--no-build", no_build, "Use the build trees as they are");
+
+    std::string list_format = "text";
+    CLI::App* list_cmd = app.add_subcommand("list", "List the labs, student files and checks");
+    list_cmd->add_option("--format", list_format, "text | json")->default_str("text");
+
+    std::string run_lab;
+    std::string run_impl = "student";
+    bool run_tsan = false;
+    std::vector<std::string> run_args;
+    CLI::App* run_cmd = app.add_subcommand("run", "Build and run a lab's demo program");
+    run_cmd->add_option("lab", run_lab, "Lab id or slug")->required();
+    run_cmd->add_option("--impl", run_impl, "student | solution | unsafe:NAME")
+        ->default_str("student");
+    run_cmd->add_flag("--tsan", run_tsan, "Run the demo built with ThreadSanitizer");
+    run_cmd->add_option("args", run_args, "Arguments for the demo (after --)");
+
+    std::vector<std::string> ctest_args;
+    CLI::App* test_cmd = app.add_subcommand("test", "Run the kit's own test suite");
+    test_cmd->add_option("ctest-args", ctest_args, "Extra ctest arguments (after --)");
+
+    CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
+    CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int status = app.exit(error);
+        return status == 0 ? 0 : grader::kUsageError;
+    }
+    root = std::filesystem::absolute(root);
+
+    if (*grade_cmd) {
+        if (!seed_text.empty()) {
+            try {
+                std::size_t used = 0;
+                grade.seed = std::stoull(seed_text, &used);
+                if (used != seed_text.size()) {
+                    throw std::invalid_argument(seed_text);
+                }
+            } catch (const std::exception&) {
+                std::cerr << "pclab grade: --seed takes a non-negative integer, not '" << seed_text
+                          << "'\n";
+                return grader::kUsageError;
+            }
+        }
+        if (!output_text.empty()) {
+            grade.output = output_text;
+        }
+        if (!submission_text.empty()) {
+            grade.submission = submission_text;
+        }
+        grade.root = root;
+        grade.build = !no_build;
+        grade.colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+        return grader::grade(grade);
+    }
+    if (*list_cmd) {
+        return grader::list_labs(root, list_format);
+    }
+    if (*run_cmd) {
+        return grader::run_demo(root, run_lab, run_impl, run_tsan, run_args);
+    }
+    if (*test_cmd) {
+        return grader::run_kit_tests(root, ctest_args);
+    }
+    if (*docs_cmd) {
+        return grader::build_docs(root);
+    }
+    if (*doctor_cmd) {
+        return grader::doctor(root);
+    }
+    return grader::kUsageError;
+}

@@ -1,0 +1,33 @@
+// Taking a submission apart: only the files a lab declares student-editable are used.
+//
+// A submission directory mirrors the repo layout (labs/01-shared-results/result_list.hpp).
+// Staging copies exactly the declared student files of the graded labs into a fresh tree;
+// tests, harness and build files always come from the kit, so a submission cannot change
+// what it is graded by. Everything else in the directory is listed as ignored.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lab_catalog.hpp"
+
+namespace pclab::grader {
+
+/// The outcome of staging one submission for a set of labs.
+struct StagedSubmission {
+    std::filesystem::path student_root;  ///< Mirrors the repo layout; only student files.
+    /// Lab id → the declared student files the submission lacks (repo-relative).
+    std::map<std::string, std::vector<std::string>> missing;
+    /// Files in the submission that no graded lab declares student-editable (repo-relative).
+    std::vector<std::string> ignored;
+};
+
+/// Copies the student files of `labs` from `submission` into `staging_root` (emptied first).
+/// Throws std::runtime_error when `submission` is not a readable directory.
+StagedSubmission stage_submission(const std::filesystem::path& submission,
+                                  const std::vector<const Lab*>& labs,
+                                  const std::filesystem::path& staging_root);
+
+}  // namespace pclab::grader

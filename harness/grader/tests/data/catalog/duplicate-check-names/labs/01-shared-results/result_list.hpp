@@ -1,0 +1,1 @@
+// fake student file for catalog tests

@@ -1,0 +1,1 @@
+// no lab.json next to me

@@ -1,0 +1,1 @@
+// fake unsafe variant for catalog tests

@@ -1,0 +1,216 @@
+// End-to-end checks of the grader itself: `pclab-grader grade` run as a user runs it, on code
+// whose verdict is known. A grader that passed broken code or failed correct code would fail
+// here, for the declared reason.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "isolated_process.hpp"
+#include "lab_catalog.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using pclab::grader::LabCatalog;
+using pclab::grader::ProcessEnd;
+using pclab::grader::ProcessOutcome;
+using pclab::grader::ProcessSpec;
+
+const fs::path kRoot = PCLAB_SOURCE_DIR;
+const fs::path kScratch = PCLAB_SCRATCH_DIR;
+
+// A grading of one lab takes seconds; ten minutes means the grader hangs.
+constexpr std::chrono::minutes kGradingTimeout{10};
+
+struct GraderRun {
+    ProcessOutcome outcome;
+    nlohmann::json report;  // null when no report was written
+};
+
+GraderRun run_grader(std::vector<std::string> args) {
+    fs::create_directories(kScratch);
+    const fs::path report = kScratch / "report.json";
+    fs::remove(report);
+    ProcessSpec spec;
+    spec.argv = {PCLAB_GRADER, "--root", kRoot.string()};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    if (!args.empty() && args.front() == "grade") {
+        spec.argv.insert(spec.argv.end(), {"--format", "json", "--output", report.string()});
+    }
+    spec.limits.timeout = kGradingTimeout;
+    spec.limits.file_size_bytes = std::size_t{1} << 40;
+    GraderRun run;
+    run.outcome = pclab::grader::run_isolated(spec);
+    std::ifstream in(report);
+    if (in) {
+        run.report = nlohmann::json::parse(in, nullptr, false);
+    }
+    return run;
+}
+
+std::string describe(const GraderRun& run) {
+    return "exit " + std::to_string(run.outcome.exit_code) + "\nstderr:\n" +
+           run.outcome.stderr_text + "\nreport:\n" + run.report.dump(2);
+}
+
+const LabCatalog& catalog() {
+    static const LabCatalog loaded = LabCatalog::load(kRoot);
+    return loaded;
+}
+
+TEST(GradeSolution, ScoresFullMarksOnEveryLab) {
+    const GraderRun run = run_grader({"grade", "--impl", "solution", "--no-build"});
+    ASSERT_EQ(run.outcome.end, ProcessEnd::exited) << describe(run);
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    ASSERT_TRUE(run.report.is_object()) << describe(run);
+    EXPECT_GT(run.report["max_score"].get<int>(), 0);
+    EXPECT_EQ(run.report["score"], run.report["max_score"]) << describe(run);
+    ASSERT_EQ(run.report["labs"].size(), catalog().labs().size());
+    for (const auto& lab : run.report["labs"]) {
+        for (const auto& check : lab["checks"]) {
+            EXPECT_EQ(check["status"], "passed") << lab["id"] << " " << check["name"] << ": "
+                                                 << check["message"];
+        }
+    }
+}
+
+// Every unsafe variant must lose points, and in the category its lab.json declares: a
+// variant caught only by accident (say, a crash where a data race was promised) fails here.
+TEST(GradeUnsafeVariants, EachLosesPointsInItsDeclaredCategory) {
+    for (const auto& lab : catalog().labs()) {
+        for (const auto& variant : lab.unsafe_variants) {
+            SCOPED_TRACE("lab " + lab.id + " unsafe:" + variant.name);
+            const GraderRun run =
+                run_grader({"grade", lab.id, "--impl", "unsafe:" + variant.name, "--no-build"});
+            ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+            ASSERT_TRUE(run.report.is_object()) << describe(run);
+            EXPECT_LT(run.report["score"].get<int>(), run.report["max_score"].get<int>());
+            std::set<std::string> categories;
+            for (const auto& check : run.report["labs"][0]["checks"]) {
+                if (check["status"] == "failed") {
+                    categories.insert(check["category"].get<std::string>());
+                    EXPECT_FALSE(check["message"].get<std::string>().empty());
+                    EXPECT_NE(check.value("replay", ""), "") << "a failure without a replay line";
+                }
+            }
+            bool declared_seen = false;
+            for (const auto& expected : variant.expected_categories) {
+                declared_seen = declared_seen || categories.contains(expected);
+            }
+            EXPECT_TRUE(declared_seen) << describe(run);
+        }
+    }
+}
+
+TEST(GradeStub, ScoresZeroWithNotImplementedQuickly) {
+    const auto start = std::chrono::steady_clock::now();
+    const GraderRun run = run_grader({"grade", "--impl", "student", "--no-build"});
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    EXPECT_EQ(run.report["score"], 0) << describe(run);
+    for (const auto& lab : run.report["labs"]) {
+        for (const auto& check : lab["checks"]) {
+            EXPECT_EQ(check["category"], "not-implemented") << check["message"];
+        }
+    }
+    // The stubs throw at once; 30 s per lab is the promise, with room for a loaded runner.
+    EXPECT_LT(elapsed, std::chrono::seconds(30) * static_cast<int>(catalog().labs().size()));
+}
+
+TEST(ListLabs, JsonNamesEachLabsStudentFiles) {
+    const GraderRun run = run_grader({"list", "--format", "json"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << run.outcome.stderr_text;
+    const auto listing = nlohmann::json::parse(run.outcome.stdout_text);
+    ASSERT_EQ(listing["labs"].size(), catalog().labs().size());
+    const auto& first = listing["labs"][0];
+    EXPECT_EQ(first["id"], "01");
+    EXPECT_EQ(first["slug"], "shared-results");
+    EXPECT_EQ(first["student_files"], nlohmann::json::array({"labs/01-shared-results/result_list.hpp"}));
+    for (const auto& file : first["student_files"]) {
+        EXPECT_TRUE(fs::exists(kRoot / file.get<std::string>())) << file;
+    }
+}
+
+TEST(GradeUsage, UnknownLabIsAClearErrorWithStatus2) {
+    const GraderRun run = run_grader({"grade", "no-such-lab", "--no-build"});
+    EXPECT_EQ(run.outcome.exit_code, 2);
+    EXPECT_NE(run.outcome.stderr_text.find("unknown lab 'no-such-lab'"), std::string::npos)
+        << run.outcome.stderr_text;
+    EXPECT_NE(run.outcome.stderr_text.find("shared-results"), std::string::npos)
+        << "the error should list the labs";
+}
+
+TEST(GradeUsage, UnknownVariantNamesTheLabsVariants) {
+    const GraderRun run = run_grader({"grade", "01", "--impl", "unsafe:nope", "--no-build"});
+    EXPECT_EQ(run.outcome.exit_code, 2);
+    EXPECT_NE(run.outcome.stderr_text.find("unsynchronised_vector"), std::string::npos)
+        << run.outcome.stderr_text;
+}
+
+// --- Submissions: one directory, rewritten between tests, so its build tree is reused. ---
+
+fs::path submission_dir() { return kScratch / "submission"; }
+
+void write_submission(const std::map<std::string, std::string>& files) {
+    fs::remove_all(submission_dir());
+    for (const auto& [relative, text] : files) {
+        const fs::path path = submission_dir() / relative;
+        fs::create_directories(path.parent_path());
+        std::ofstream(path) << text;
+    }
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(GradeSubmission, TakesOnlyStudentFilesAndScoresACorrectOne) {
+    write_submission({
+        {"labs/01-shared-results/result_list.hpp",
+         read_text(kRoot / "solutions/01-shared-results/result_list.hpp")},
+        // Not student-editable: must be ignored, never compiled.
+        {"labs/01-shared-results/tests/sneaky_test.cpp", "this does not compile"},
+    });
+    const GraderRun run = run_grader({"grade", "01", "--submission", submission_dir().string()});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    EXPECT_EQ(run.report["score"], run.report["max_score"]) << describe(run);
+    EXPECT_NE(run.outcome.stderr_text.find("ignored labs/01-shared-results/tests/sneaky_test.cpp"),
+              std::string::npos)
+        << run.outcome.stderr_text;
+}
+
+TEST(GradeSubmission, CompileErrorGradesZeroWithTheFirstError) {
+    write_submission({{"labs/01-shared-results/result_list.hpp",
+                       "#pragma once\nnamespace pclab { class ResultList { int x = } ; }\n"}});
+    const GraderRun run = run_grader({"grade", "01", "--submission", submission_dir().string()});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    EXPECT_EQ(run.report["score"], 0);
+    const auto& lab = run.report["labs"][0];
+    for (const auto& check : lab["checks"]) {
+        EXPECT_EQ(check["category"], "compile-error");
+        EXPECT_NE(check["message"].get<std::string>().find("result_list.hpp:2"), std::string::npos)
+            << check["message"];
+    }
+}
+
+TEST(GradeSubmission, MissingStudentFileGradesTheLabZeroWithAClearMessage) {
+    write_submission({{"README.md", "nothing here"}});
+    const GraderRun run = run_grader({"grade", "01", "--submission", submission_dir().string()});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    EXPECT_EQ(run.report["score"], 0);
+    for (const auto& check : run.report["labs"][0]["checks"]) {
+        EXPECT_EQ(check["category"], "missing-file");
+        EXPECT_NE(check["message"].get<std::string>().find("labs/01-shared-results/result_list.hpp"),
+                  std::string::npos);
+    }
+}
+
+}  // namespace
