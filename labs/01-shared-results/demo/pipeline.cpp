@@ -27,10 +27,10 @@
 namespace {
 
 struct Flags {
-    int consumers = 4;               // "several consumers", as in the seed program
-    std::int64_t items = 100;        // the seed program's range(100)
+    int consumers = 4;         // "several consumers", as in the seed program
+    std::int64_t items = 100;  // the seed program's range(100)
     std::uint64_t seed = 0;
-    unsigned busy_work = 100;        // up to ~0.5 µs of "processing" per item: varies timing
+    unsigned busy_work = 100;  // up to ~0.5 µs of "processing" per item: varies timing
     int repeat = 1;
     bool verbose = false;
 };
@@ -98,7 +98,8 @@ bool report_run(int run, const Flags& flags, const std::vector<std::int64_t>& re
             std::cout << " " << value;
         }
     }
-    std::cout << "\n  " << (exact ? "OK: exactly the squares of 0.." : "WRONG: not the squares of 0..")
+    std::cout << "\n  "
+              << (exact ? "OK: exactly the squares of 0.." : "WRONG: not the squares of 0..")
               << flags.items - 1 << "\n"
               << std::flush;  // if a later run crashes, this report is already out
     return exact;
@@ -108,8 +109,9 @@ bool report_run(int run, const Flags& flags, const std::vector<std::int64_t>& re
 
 int main(int argc, char** argv) {
     Flags flags;
-    CLI::App app{"Lab 01 demo: one producer puts 0..N-1, consumers append the squares to one "
-                 "shared ResultList; prints what was recorded."};
+    CLI::App app{
+        "Lab 01 demo: one producer puts 0..N-1, consumers append the squares to one "
+        "shared ResultList; prints what was recorded."};
     app.add_option("-c,--consumers", flags.consumers, "number of consumer threads")
         ->check(CLI::Range(1, 256));
     app.add_option("-n,--items", flags.items, "numbers the producer puts (0..N-1)")

@@ -38,7 +38,7 @@ inline constexpr std::string_view kDeadlock = "deadlock";
 /// @param category one of the strings in pclab::testkit::category.
 std::string tag(std::string_view category);
 
-/// @brief Returns `::testing::AssertionFailure()` whose message already starts with the tag.
+/// @brief Returns `testing::AssertionFailure()` whose message already starts with the tag.
 ///
 /// Stream the specifics after it: `return tagged_failure(category::kLostItem) << "item 3 ...";`
 /// @param category one of the strings in pclab::testkit::category.
@@ -79,7 +79,7 @@ struct CategoryCheck {
 #define PCLAB_ASSERT_CATEGORY(condition, category) \
     ASSERT_PRED_FORMAT1((::pclab::testkit::CategoryCheck{(category), #condition}), (condition))
 
-/// @brief Expects a `::testing::AssertionResult` to be a success; on failure its message
+/// @brief Expects a `testing::AssertionResult` to be a success; on failure its message
 ///        (which carries its own tag, e.g. from ExactlyOnceLedger::verify) is reported verbatim.
 #define PCLAB_EXPECT_PROPERTY(assertion_result) \
     EXPECT_PRED_FORMAT1(::pclab::testkit::property_holds, (assertion_result))
