@@ -75,8 +75,8 @@ TEST(GradeSolution, ScoresFullMarksOnEveryLab) {
     ASSERT_EQ(run.report["labs"].size(), catalog().labs().size());
     for (const auto& lab : run.report["labs"]) {
         for (const auto& check : lab["checks"]) {
-            EXPECT_EQ(check["status"], "passed") << lab["id"] << " " << check["name"] << ": "
-                                                 << check["message"];
+            EXPECT_EQ(check["status"], "passed")
+                << lab["id"] << " " << check["name"] << ": " << check["message"];
         }
     }
 }
@@ -132,7 +132,8 @@ TEST(ListLabs, JsonNamesEachLabsStudentFiles) {
     const auto& first = listing["labs"][0];
     EXPECT_EQ(first["id"], "01");
     EXPECT_EQ(first["slug"], "shared-results");
-    EXPECT_EQ(first["student_files"], nlohmann::json::array({"labs/01-shared-results/result_list.hpp"}));
+    EXPECT_EQ(first["student_files"],
+              nlohmann::json::array({"labs/01-shared-results/result_list.hpp"}));
     for (const auto& file : first["student_files"]) {
         EXPECT_TRUE(fs::exists(kRoot / file.get<std::string>())) << file;
     }
@@ -156,7 +157,9 @@ TEST(GradeUsage, UnknownVariantNamesTheLabsVariants) {
 
 // --- Submissions: one directory, rewritten between tests, so its build tree is reused. ---
 
-fs::path submission_dir() { return kScratch / "submission"; }
+fs::path submission_dir() {
+    return kScratch / "submission";
+}
 
 void write_submission(const std::map<std::string, std::string>& files) {
     fs::remove_all(submission_dir());
@@ -208,8 +211,9 @@ TEST(GradeSubmission, MissingStudentFileGradesTheLabZeroWithAClearMessage) {
     EXPECT_EQ(run.report["score"], 0);
     for (const auto& check : run.report["labs"][0]["checks"]) {
         EXPECT_EQ(check["category"], "missing-file");
-        EXPECT_NE(check["message"].get<std::string>().find("labs/01-shared-results/result_list.hpp"),
-                  std::string::npos);
+        EXPECT_NE(
+            check["message"].get<std::string>().find("labs/01-shared-results/result_list.hpp"),
+            std::string::npos);
     }
 }
 

@@ -174,6 +174,7 @@ int run_in_terminal(const std::vector<std::string>& argv,
             _exit(127);
         }
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (const std::string& arg : argv) {
             args.push_back(const_cast<char*>(arg.c_str()));
         }

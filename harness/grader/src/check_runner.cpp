@@ -69,6 +69,8 @@ CheckRun run_check(const CheckRunRequest& request) {
     spec.environment["PCLAB_SEED"] = std::to_string(request.seed);
     spec.environment["PCLAB_TIMEOUT_MS"] = std::to_string(timeout.count());
     spec.limits.timeout = timeout;
+    // A stress check uses at most a few dozen threads; thousands means a fork or thread bomb.
+    spec.limits.max_processes = 4096;
     if (tsan) {
         spec.environment["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1";
         spec.limits.disable_aslr = true;

@@ -112,8 +112,8 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         request.implementation_files = impl.files;
         std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
         const CheckRun run = run_check(request);
-        std::cerr << (run.verdict.passed ? "passed" : "FAILED") << " (" << run.wall.count() / 1000.0
-                  << " s)\n";
+        std::cerr << (run.verdict.passed ? "passed" : "FAILED") << " ("
+                  << static_cast<double>(run.wall.count()) / 1000.0 << " s)\n";
         if (run.verdict.passed) {
             continue;
         }
@@ -247,6 +247,7 @@ int grade(const GradeOptions& options) {
             return kUsageError;
         }
         std::vector<std::string> ids;
+        ids.reserve(labs.size());
         for (const Lab* lab : labs) {
             ids.push_back(lab->id);
         }

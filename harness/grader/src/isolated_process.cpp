@@ -18,8 +18,6 @@
 #include <system_error>
 #include <utility>
 
-extern char** environ;
-
 namespace pclab::grader {
 namespace {
 
@@ -216,6 +214,12 @@ struct ChildFds {
         }
     }
     const auto set_limit = [&](int resource, rlim_t value) {
+        // Never above the current hard limit: an unprivileged grader cannot raise it.
+        struct rlimit current {};
+        if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY &&
+            current.rlim_max < value) {
+            value = current.rlim_max;
+        }
         const struct rlimit limit { value, value };
         if (::setrlimit(resource, &limit) != 0) {
             fail_in_child(fds.report_fd, ChildStep::rlimit);
@@ -225,6 +229,9 @@ struct ChildFds {
     set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_size_bytes));
     if (limits.address_space_bytes) {
         set_limit(RLIMIT_AS, static_cast<rlim_t>(*limits.address_space_bytes));
+    }
+    if (limits.max_processes) {
+        set_limit(RLIMIT_NPROC, static_cast<rlim_t>(*limits.max_processes));
     }
     if (working_directory != nullptr && ::chdir(working_directory) != 0) {
         fail_in_child(fds.report_fd, ChildStep::chdir);
@@ -256,14 +263,12 @@ class CapturedStream {
                     text_.append(buffer.data(), std::min(received, cap_ - text_.size()));
                 }
                 total_ += received;
-            } else if (count == 0) {
-                fd_.reset();
-            } else if (errno == EINTR) {
+            } else if (count < 0 && errno == EINTR) {
                 continue;
-            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            } else if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
                 return;
             } else {
-                fd_.reset();
+                fd_.reset();  // end of file, or an error: either way no more output comes
             }
         }
     }

@@ -22,6 +22,10 @@ struct ProcessLimits {
     /// Resident-set ceiling of the main child, polled about every 20 ms from /proc; above it the
     /// whole group is killed and the run ends memory_exceeded.
     std::optional<std::size_t> resident_bytes;
+    /// RLIMIT_NPROC of the child: processes and threads of the grader's user, counted by the
+    /// kernel across the whole user, so it bounds a fork bomb rather than sizing a check.
+    /// Root is exempt from it (CAP_SYS_RESOURCE): grade as an unprivileged user.
+    std::optional<std::size_t> max_processes;
     /// RLIMIT_FSIZE of the child: no check may fill the disk.
     std::size_t file_size_bytes = 64u << 20;
     /// personality(ADDR_NO_RANDOMIZE) before exec: ThreadSanitizer cannot map its shadow memory

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     test_cmd->add_option("ctest-args", ctest_args, "Extra ctest arguments (after --)");
 
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
+    CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
 
     try {
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
     }
     if (*docs_cmd) {
         return grader::build_docs(root);
+    }
+    if (*lint_cmd) {
+        return grader::lint(root);
     }
     if (*doctor_cmd) {
         return grader::doctor(root);

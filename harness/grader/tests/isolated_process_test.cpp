@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -118,13 +119,13 @@ TEST(IsolatedProcess, DoesNotWaitForAnEscapedProcessHoldingThePipe) {
 
 TEST(IsolatedProcess, CapsOutputAndKeepsReading) {
     auto spec = shell("head -c 50M /dev/zero; echo done >&2");
-    spec.limits.output_cap_bytes = 64 * 1024;
+    spec.limits.output_cap_bytes = std::size_t{64} * 1024;
     const auto outcome = run_isolated(spec);
     EXPECT_EQ(outcome.end, ProcessEnd::exited);
     EXPECT_EQ(outcome.exit_code, 0) << "the writer must not die of a full or closed pipe";
     EXPECT_TRUE(outcome.stdout_truncated);
     const std::string note = "\n[pclab: output truncated after 65536 bytes]";
-    EXPECT_EQ(outcome.stdout_text.size(), 64 * 1024 + note.size());
+    EXPECT_EQ(outcome.stdout_text.size(), std::size_t{64} * 1024 + note.size());
     EXPECT_TRUE(outcome.stdout_text.ends_with(note));
     EXPECT_FALSE(outcome.stderr_truncated);
     EXPECT_EQ(outcome.stderr_text, "done\n");
@@ -168,6 +169,15 @@ TEST(IsolatedProcess, FileSizeLimitStopsAWriter) {
 TEST(IsolatedProcess, DisablesCoreDumps) {
     const auto outcome = run_isolated(shell("ulimit -c"));
     EXPECT_EQ(outcome.stdout_text, "0\n");
+}
+
+TEST(IsolatedProcess, LimitsProcessesOnRequest) {
+    // /proc rather than `ulimit`, whose flag for RLIMIT_NPROC differs between shells.
+    auto spec = shell("exec grep 'Max processes' /proc/self/limits");
+    spec.limits.max_processes = 123;
+    const auto outcome = run_isolated(spec);
+    EXPECT_TRUE(std::regex_search(outcome.stdout_text, std::regex(R"(Max processes +123 +123 )")))
+        << outcome.stdout_text;
 }
 
 TEST(IsolatedProcess, ReadsStdinFromDevNull) {
@@ -237,6 +247,7 @@ TEST(IsolatedProcess, ConcurrentRunsDoNotHoldEachOthersPipes) {
     auto slow_spec = shell("sleep 5");
     auto slow = std::async(std::launch::async, [&] { return run_isolated(slow_spec); });
     std::vector<std::future<ProcessOutcome>> fast;
+    fast.reserve(16);
     for (int i = 0; i < 16; ++i) {
         fast.push_back(std::async(std::launch::async, [i] {
             auto spec = shell("echo $0");

@@ -28,7 +28,7 @@ using nlohmann::json;
 
 const fs::path kCatalogData = fs::path(PCLAB_TEST_DATA_DIR) / "catalog";
 
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+::testing::AssertionResult contains(const std::string& text, const std::string& part) {
     if (text.find(part) != std::string::npos) {
         return ::testing::AssertionSuccess();
     }
@@ -36,7 +36,7 @@ const fs::path kCatalogData = fs::path(PCLAB_TEST_DATA_DIR) / "catalog";
 }
 
 // The CatalogError message of loading `root`, or a test failure when it loads.
-std::string LoadError(const fs::path& root) {
+std::string load_error(const fs::path& root) {
     try {
         LabCatalog::load(root);
     } catch (const CatalogError& error) {
@@ -60,7 +60,7 @@ class ScratchRepo : public ::testing::Test {
     void TearDown() override { fs::remove_all(root_); }
 
     // Rewrites labs/<directory>/lab.json after `change` edits its JSON.
-    void EditLab(const std::string& directory, const std::function<void(json&)>& change) {
+    void edit_lab(const std::string& directory, const std::function<void(json&)>& change) {
         const fs::path file = root_ / "labs" / directory / "lab.json";
         json document;
         {
@@ -71,10 +71,10 @@ class ScratchRepo : public ::testing::Test {
         std::ofstream(file) << document.dump(2);
     }
 
-    std::string ErrorAfterEditing(const std::string& directory,
-                                  const std::function<void(json&)>& change) {
-        EditLab(directory, change);
-        return LoadError(root_);
+    std::string error_after_editing(const std::string& directory,
+                                    const std::function<void(json&)>& change) {
+        edit_lab(directory, change);
+        return load_error(root_);
     }
 
     fs::path root_;
@@ -156,7 +156,7 @@ TEST(LabCatalog, FindsVariantsAndChecksByName) {
 }
 
 TEST_F(ScratchRepo, AcceptsALabWithoutUnsafeVariants) {
-    EditLab(kLab01, [](json& lab) { lab.erase("unsafe_variants"); });
+    edit_lab(kLab01, [](json& lab) { lab.erase("unsafe_variants"); });
     const auto catalog = LabCatalog::load(root_);
     EXPECT_TRUE(catalog.labs()[0].unsafe_variants.empty());
 }
@@ -165,30 +165,30 @@ TEST_F(ScratchRepo, AcceptsALabWithoutUnsafeVariants) {
 // Validation errors: static trees
 
 TEST(LabCatalog, RejectsATreeWithoutLabsDirectory) {
-    const std::string error = LoadError(kCatalogData / "no-such-tree");
-    EXPECT_TRUE(Contains(error, "no-such-tree"));
-    EXPECT_TRUE(Contains(error, "no labs/ directory"));
+    const std::string error = load_error(kCatalogData / "no-such-tree");
+    EXPECT_TRUE(contains(error, "no-such-tree"));
+    EXPECT_TRUE(contains(error, "no labs/ directory"));
 }
 
 TEST(LabCatalog, ReportsMalformedJsonWithTheParserMessageAndFileName) {
-    const std::string error = LoadError(kCatalogData / "malformed-json");
-    EXPECT_TRUE(Contains(error, kFile01 + ": invalid JSON: "));
-    EXPECT_TRUE(Contains(error, "parse error at line 5"));
+    const std::string error = load_error(kCatalogData / "malformed-json");
+    EXPECT_TRUE(contains(error, kFile01 + ": invalid JSON: "));
+    EXPECT_TRUE(contains(error, "parse error at line 5"));
 }
 
 TEST(LabCatalog, RejectsALabDirectoryWithoutLabJson) {
-    EXPECT_EQ(LoadError(kCatalogData / "missing-lab-json"),
+    EXPECT_EQ(load_error(kCatalogData / "missing-lab-json"),
               "labs/02-forgotten: missing lab.json (every NN-slug directory under labs/ is a lab)");
 }
 
 TEST(LabCatalog, RejectsAMissingStudentFile) {
     EXPECT_EQ(
-        LoadError(kCatalogData / "missing-student-file"),
+        load_error(kCatalogData / "missing-student-file"),
         kFile01 + ": student_files[0]: labs/01-shared-results/result_list.hpp does not exist");
 }
 
 TEST(LabCatalog, RejectsDuplicateCheckNames) {
-    EXPECT_EQ(LoadError(kCatalogData / "duplicate-check-names"),
+    EXPECT_EQ(load_error(kCatalogData / "duplicate-check-names"),
               kFile01 + ": checks[1].name 'append-contract' is not unique (also checks[0].name)");
 }
 
@@ -196,57 +196,57 @@ TEST(LabCatalog, RejectsDuplicateCheckNames) {
 // Validation errors: one edit of the valid tree each
 
 TEST_F(ScratchRepo, RejectsATopLevelThatIsNotAnObject) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab = json::array(); }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab = json::array(); }),
               kFile01 + ": the top level must be a JSON object");
 }
 
 TEST_F(ScratchRepo, RejectsAnIdThatDoesNotMatchTheDirectoryPrefix) {
-    EXPECT_EQ(ErrorAfterEditing(kLab02, [](json& lab) { lab["id"] = "2"; }),
+    EXPECT_EQ(error_after_editing(kLab02, [](json& lab) { lab["id"] = "2"; }),
               kFile02 + ": id must be two digits equal to the directory prefix '02' (got '2')");
 }
 
 TEST_F(ScratchRepo, RejectsAnIdThatIsNotAString) {
-    EXPECT_EQ(ErrorAfterEditing(kLab02, [](json& lab) { lab["id"] = 2; }),
+    EXPECT_EQ(error_after_editing(kLab02, [](json& lab) { lab["id"] = 2; }),
               kFile02 + ": id must be a non-empty string");
 }
 
 TEST_F(ScratchRepo, RejectsAMissingId) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab.erase("id"); }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab.erase("id"); }),
               kFile01 + ": id is required");
 }
 
 TEST_F(ScratchRepo, RejectsASlugThatDoesNotMatchTheDirectorySuffix) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["slug"] = "results"; }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab["slug"] = "results"; }),
               kFile01 + ": slug must equal the directory suffix 'shared-results' (got 'results')");
 }
 
 TEST_F(ScratchRepo, RejectsAnEmptyTitle) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["title"] = ""; }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab["title"] = ""; }),
               kFile01 + ": title must be a non-empty string");
 }
 
 TEST_F(ScratchRepo, RejectsLabJsonInADirectoryNotNamedNNSlug) {
     fs::rename(root_ / "labs" / kLab01, root_ / "labs/shared-results");
-    EXPECT_EQ(LoadError(root_),
+    EXPECT_EQ(load_error(root_),
               "labs/shared-results/lab.json: the lab directory must be named NN-slug (two digits, "
               "'-', the slug), not 'shared-results'");
 }
 
 TEST_F(ScratchRepo, RejectsTwoLabsWithTheSameId) {
     fs::copy(root_ / "labs" / kLab02, root_ / "labs/02-second-buffer", fs::copy_options::recursive);
-    EditLab("02-second-buffer", [](json& lab) { lab["slug"] = "second-buffer"; });
-    EXPECT_EQ(LoadError(root_),
+    edit_lab("02-second-buffer", [](json& lab) { lab["slug"] = "second-buffer"; });
+    EXPECT_EQ(load_error(root_),
               "labs/02-second-buffer/lab.json: id '02' is already used by labs/02-bounded-buffer");
 }
 
 TEST_F(ScratchRepo, RejectsEmptyStudentFiles) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["student_files"] = json::array(); }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab["student_files"] = json::array(); }),
               kFile01 + ": student_files must be a non-empty array of file names");
 }
 
 TEST_F(ScratchRepo, RejectsAStudentFileOutsideTheLabDirectory) {
     EXPECT_EQ(
-        ErrorAfterEditing(
+        error_after_editing(
             kLab02,
             [](json& lab) { lab["student_files"][1] = "../01-shared-results/result_list.hpp"; }),
         kFile02 +
@@ -255,85 +255,89 @@ TEST_F(ScratchRepo, RejectsAStudentFileOutsideTheLabDirectory) {
 }
 
 TEST_F(ScratchRepo, RejectsARepeatedStudentFile) {
-    EXPECT_EQ(ErrorAfterEditing(kLab02,
-                                [](json& lab) { lab["student_files"][1] = "bounded_buffer.hpp"; }),
+    EXPECT_EQ(error_after_editing(
+                  kLab02, [](json& lab) { lab["student_files"][1] = "bounded_buffer.hpp"; }),
               kFile02 + ": student_files[1] repeats 'bounded_buffer.hpp'");
 }
 
 TEST_F(ScratchRepo, RejectsMissingChecks) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab.erase("checks"); }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab.erase("checks"); }),
               kFile01 + ": checks is required");
 }
 
 TEST_F(ScratchRepo, RejectsAnEmptyCheckList) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"] = json::array(); }),
+    EXPECT_EQ(error_after_editing(kLab01, [](json& lab) { lab["checks"] = json::array(); }),
               kFile01 + ": checks must be a non-empty array");
 }
 
 TEST_F(ScratchRepo, RejectsPointsThatAreNotAPositiveInteger) {
     for (const json& points : {json(0), json(-3), json(2.5), json(4.0), json("4"), json(true)}) {
         EXPECT_EQ(
-            ErrorAfterEditing(kLab02, [&](json& lab) { lab["checks"][1]["points"] = points; }),
+            error_after_editing(kLab02, [&](json& lab) { lab["checks"][1]["points"] = points; }),
             kFile02 + ": checks[1].points must be a positive integer")
             << "points = " << points.dump();
     }
 }
 
 TEST_F(ScratchRepo, RejectsPointsAboveTheCap) {
-    EXPECT_EQ(ErrorAfterEditing(kLab02, [](json& lab) { lab["checks"][0]["points"] = 1001; }),
+    EXPECT_EQ(error_after_editing(kLab02, [](json& lab) { lab["checks"][0]["points"] = 1001; }),
               kFile02 + ": checks[0].points must be at most 1000");
 }
 
 TEST_F(ScratchRepo, RejectsAMissingGtestFilter) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"][0].erase("gtest_filter"); }),
-              kFile01 + ": checks[0].gtest_filter is required");
+    EXPECT_EQ(
+        error_after_editing(kLab01, [](json& lab) { lab["checks"][0].erase("gtest_filter"); }),
+        kFile01 + ": checks[0].gtest_filter is required");
 }
 
 TEST_F(ScratchRepo, RejectsEmptyBuilds) {
     EXPECT_EQ(
-        ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"][1]["builds"] = json::array(); }),
+        error_after_editing(kLab01, [](json& lab) { lab["checks"][1]["builds"] = json::array(); }),
         kFile01 + ": checks[1].builds must be a non-empty array of \"plain\" and/or \"tsan\"");
 }
 
 TEST_F(ScratchRepo, RejectsAnUnknownBuild) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"][1]["builds"][1] = "asan"; }),
-              kFile01 + ": checks[1].builds[1] must be \"plain\" or \"tsan\" (got \"asan\")");
+    EXPECT_EQ(
+        error_after_editing(kLab01, [](json& lab) { lab["checks"][1]["builds"][1] = "asan"; }),
+        kFile01 + ": checks[1].builds[1] must be \"plain\" or \"tsan\" (got \"asan\")");
 }
 
 TEST_F(ScratchRepo, RejectsARepeatedBuild) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"][1]["builds"][1] = "plain"; }),
-              kFile01 + ": checks[1].builds[1] repeats \"plain\"");
+    EXPECT_EQ(
+        error_after_editing(kLab01, [](json& lab) { lab["checks"][1]["builds"][1] = "plain"; }),
+        kFile01 + ": checks[1].builds[1] repeats \"plain\"");
 }
 
 TEST_F(ScratchRepo, RejectsATimeoutThatIsNotPositive) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01, [](json& lab) { lab["checks"][0]["timeout_seconds"] = 0; }),
-              kFile01 + ": checks[0].timeout_seconds must be a positive integer");
+    EXPECT_EQ(
+        error_after_editing(kLab01, [](json& lab) { lab["checks"][0]["timeout_seconds"] = 0; }),
+        kFile01 + ": checks[0].timeout_seconds must be a positive integer");
 }
 
 TEST_F(ScratchRepo, RejectsAMissingVariantFile) {
-    EXPECT_EQ(ErrorAfterEditing(kLab02,
-                                [](json& lab) {
-                                    lab["unsafe_variants"][1]["files"]["item_log.hpp"] =
-                                        "unsafe/no_such_file.hpp";
-                                }),
+    EXPECT_EQ(error_after_editing(kLab02,
+                                  [](json& lab) {
+                                      lab["unsafe_variants"][1]["files"]["item_log.hpp"] =
+                                          "unsafe/no_such_file.hpp";
+                                  }),
               kFile02 +
                   ": unsafe_variants[1].files[\"item_log.hpp\"]: "
                   "labs/02-bounded-buffer/unsafe/no_such_file.hpp does not exist");
 }
 
 TEST_F(ScratchRepo, RejectsAVariantFileForAFileStudentsDoNotEdit) {
-    EXPECT_EQ(ErrorAfterEditing(kLab01,
-                                [](json& lab) {
-                                    lab["unsafe_variants"][0]["files"] = {
-                                        {"results.hpp", "unsafe/unsynchronised_vector.hpp"}};
-                                }),
+    EXPECT_EQ(error_after_editing(kLab01,
+                                  [](json& lab) {
+                                      lab["unsafe_variants"][0]["files"] = {
+                                          {"results.hpp", "unsafe/unsynchronised_vector.hpp"}};
+                                  }),
               kFile01 +
                   ": unsafe_variants[0].files[\"results.hpp\"]: 'results.hpp' is not one of "
                   "student_files (result_list.hpp)");
 }
 
 TEST_F(ScratchRepo, RejectsAnUnknownExpectedCategory) {
-    EXPECT_EQ(ErrorAfterEditing(
+    EXPECT_EQ(error_after_editing(
                   kLab02,
                   [](json& lab) { lab["unsafe_variants"][0]["expected_categories"][2] = "race"; }),
               kFile02 +
@@ -344,7 +348,7 @@ TEST_F(ScratchRepo, RejectsAnUnknownExpectedCategory) {
 
 TEST_F(ScratchRepo, RejectsEmptyExpectedCategories) {
     EXPECT_EQ(
-        ErrorAfterEditing(
+        error_after_editing(
             kLab01,
             [](json& lab) { lab["unsafe_variants"][0]["expected_categories"] = json::array(); }),
         kFile01 +
@@ -354,7 +358,7 @@ TEST_F(ScratchRepo, RejectsEmptyExpectedCategories) {
 
 TEST_F(ScratchRepo, RejectsDuplicateVariantNames) {
     EXPECT_EQ(
-        ErrorAfterEditing(
+        error_after_editing(
             kLab02, [](json& lab) { lab["unsafe_variants"][1]["name"] = "if_instead_of_while"; }),
         kFile02 +
             ": unsafe_variants[1].name 'if_instead_of_while' is not unique (also "
@@ -362,9 +366,9 @@ TEST_F(ScratchRepo, RejectsDuplicateVariantNames) {
 }
 
 TEST_F(ScratchRepo, RejectsAVariantNameThatCannotBeATargetName) {
-    EXPECT_EQ(
-        ErrorAfterEditing(kLab01, [](json& lab) { lab["unsafe_variants"][0]["name"] = "no lock"; }),
-        kFile01 + ": unsafe_variants[0].name must use only a-z, 0-9 and '_' (got 'no lock')");
+    EXPECT_EQ(error_after_editing(kLab01,
+                                  [](json& lab) { lab["unsafe_variants"][0]["name"] = "no lock"; }),
+              kFile01 + ": unsafe_variants[0].name must use only a-z, 0-9 and '_' (got 'no lock')");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,7 +452,7 @@ TEST(LabCatalog, ListTextNamesEveryLabFileCheckAndVariant) {
           "labs/02-bounded-buffer/item_log.hpp", "append-contract", "exactly-once",
           "unsafe:unsynchronised_vector", "unsafe:unlocked_log",
           "The pipeline records exactly the squares of 0..N-1."}) {
-        EXPECT_TRUE(Contains(text, part));
+        EXPECT_TRUE(contains(text, part));
     }
     EXPECT_EQ(text.back(), '\n');
 }

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     }
     const std::size_t step_mib = std::strtoul(argv[1], nullptr, 10);
     const std::size_t max_mib = std::strtoul(argv[2], nullptr, 10);
-    constexpr std::size_t mib = 1024 * 1024;
+    constexpr std::size_t mib = std::size_t{1024} * 1024;
     constexpr std::size_t page = 4096;
     std::vector<char*> blocks;
     std::size_t allocated_mib = 0;

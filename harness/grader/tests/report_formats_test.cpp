@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+::testing::AssertionResult contains(const std::string& text, const std::string& part) {
     if (text.find(part) != std::string::npos) {
         return ::testing::AssertionSuccess();
     }
@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
                                          << text;
 }
 
-CheckResult Passed(std::string name, int points) {
+CheckResult passed(std::string name, int points) {
     CheckResult check;
     check.name = std::move(name);
     check.explains = "explains " + check.name;
@@ -36,8 +36,8 @@ CheckResult Passed(std::string name, int points) {
     return check;
 }
 
-CheckResult Failed(std::string name, int points, std::string category, std::string message) {
-    CheckResult check = Passed(std::move(name), points);
+CheckResult failed(std::string name, int points, std::string category, std::string message) {
+    CheckResult check = passed(std::move(name), points);
     check.score = 0;
     check.passed = false;
     check.category = std::move(category);
@@ -46,14 +46,14 @@ CheckResult Failed(std::string name, int points, std::string category, std::stri
 }
 
 // Lab 01 loses its 4-point check to a data race (6/10); lab 02 passes everything (8/8).
-GradingRun SampleRun() {
+GradingRun sample_run() {
     LabResult lab01;
     lab01.id = "01";
     lab01.slug = "shared-results";
     lab01.title = "Shared results: many consumers, one list";
     lab01.impl = "unsafe:unsynchronised_vector";
-    lab01.checks.push_back(Passed("append-contract", 2));
-    CheckResult race = Failed("exact-results", 4, "data-race",
+    lab01.checks.push_back(passed("append-contract", 2));
+    CheckResult race = failed("exact-results", 4, "data-race",
                               "Data race on a std::vector: thread T3 writes it at "
                               "result_list.hpp:31\nwhile thread T2 reads it at result_list.hpp:40");
     race.builds = {"plain", "tsan"};
@@ -62,15 +62,15 @@ GradingRun SampleRun() {
         "./pclab grade 01 --impl unsafe:unsynchronised_vector --check exact-results --seed 1234";
     race.where = CodeLocation{"result_list.hpp", 31};
     lab01.checks.push_back(race);
-    lab01.checks.push_back(Passed("no-lost-results", 4));
+    lab01.checks.push_back(passed("no-lost-results", 4));
 
     LabResult lab02;
     lab02.id = "02";
     lab02.slug = "bounded-buffer";
     lab02.title = "A bounded buffer";
     lab02.impl = "unsafe:unsynchronised_vector";
-    lab02.checks.push_back(Passed("put-get-contract", 3));
-    lab02.checks.push_back(Passed("exactly-once", 5));
+    lab02.checks.push_back(passed("put-get-contract", 3));
+    lab02.checks.push_back(passed("exactly-once", 5));
 
     GradingRun run;
     run.seed = 1234;
@@ -81,7 +81,7 @@ GradingRun SampleRun() {
 }
 
 // A lab whose code did not compile: every check failed with the lab's category and message.
-LabResult CompileErrorLab() {
+LabResult compile_error_lab() {
     const std::string error = "bounded_buffer.hpp:12:5: error: expected ';' before '}' token";
     LabResult lab;
     lab.id = "02";
@@ -91,7 +91,7 @@ LabResult CompileErrorLab() {
     lab.lab_error_category = "compile-error";
     lab.lab_error = error;
     for (auto [name, points] : {std::pair{"put-get-contract", 3}, std::pair{"exactly-once", 5}}) {
-        CheckResult check = Failed(name, points, "compile-error", error);
+        CheckResult check = failed(name, points, "compile-error", error);
         check.replay_command = std::string("./pclab grade 02 --impl student --check ") + name;
         lab.checks.push_back(check);
     }
@@ -102,7 +102,7 @@ LabResult CompileErrorLab() {
 // Scoring
 
 TEST(Scoring, PassedChecksScoreTheirPointsAndFailedChecksNothing) {
-    const GradingRun run = SampleRun();
+    const GradingRun run = sample_run();
     EXPECT_EQ(run.labs[0].score(), 6);
     EXPECT_EQ(run.labs[0].max_score(), 10);
     EXPECT_EQ(run.labs[1].score(), 8);
@@ -113,7 +113,7 @@ TEST(Scoring, PassedChecksScoreTheirPointsAndFailedChecksNothing) {
 
 TEST(Scoring, AFailedCheckNeverScoresWhateverItsScoreField) {
     LabResult lab;
-    CheckResult check = Failed("exact-results", 4, "lost-item", "item 3 was never got");
+    CheckResult check = failed("exact-results", 4, "lost-item", "item 3 was never got");
     check.score = 4;  // An orchestrator bug must not turn into points.
     lab.checks.push_back(check);
     EXPECT_EQ(lab.awarded(lab.checks[0]), 0);
@@ -123,14 +123,14 @@ TEST(Scoring, AFailedCheckNeverScoresWhateverItsScoreField) {
 
 TEST(Scoring, APassedCheckScoresAllOfItsPoints) {
     LabResult lab;
-    CheckResult check = Passed("exact-results", 4);
+    CheckResult check = passed("exact-results", 4);
     check.score = 1;  // All-or-nothing: partial scores are not a thing.
     lab.checks.push_back(check);
     EXPECT_EQ(lab.score(), 4);
 }
 
 TEST(Scoring, ALabThatCouldNotRunScoresNothing) {
-    LabResult lab = CompileErrorLab();
+    LabResult lab = compile_error_lab();
     lab.checks[0].passed = true;  // Even if the orchestrator marked a check passed.
     EXPECT_EQ(lab.score(), 0);
     EXPECT_EQ(lab.max_score(), 8);
@@ -140,7 +140,7 @@ TEST(Scoring, ALabThatCouldNotRunScoresNothing) {
 
 TEST(Scoring, AnUnclassifiedFailureIsReportedAsAnAssertion) {
     LabResult lab;
-    lab.checks.push_back(Failed("exact-results", 4, "", ""));
+    lab.checks.push_back(failed("exact-results", 4, "", ""));
     EXPECT_EQ(lab.category_of(lab.checks[0]), "assertion");
     EXPECT_EQ(lab.message_of(lab.checks[0]), "explains exact-results");
 }
@@ -155,7 +155,7 @@ TEST(Scoring, AnEmptyRunScoresZeroOfZero) {
 // JSON
 
 TEST(JsonReport, HasExactlyTheContractKeysAtTheTop) {
-    const json report = to_json(SampleRun());
+    const json report = to_json(sample_run());
     EXPECT_EQ(report.at("score"), 14);
     EXPECT_EQ(report.at("max_score"), 18);
     EXPECT_EQ(report.at("seed"), 1234U);
@@ -166,7 +166,7 @@ TEST(JsonReport, HasExactlyTheContractKeysAtTheTop) {
 }
 
 TEST(JsonReport, LabsCarryTheirScoresAndNoErrorWhenTheyRan) {
-    const json lab = to_json(SampleRun()).at("labs")[0];
+    const json lab = to_json(sample_run()).at("labs")[0];
     EXPECT_EQ(lab.at("id"), "01");
     EXPECT_EQ(lab.at("slug"), "shared-results");
     EXPECT_EQ(lab.at("title"), "Shared results: many consumers, one list");
@@ -178,7 +178,7 @@ TEST(JsonReport, LabsCarryTheirScoresAndNoErrorWhenTheyRan) {
 }
 
 TEST(JsonReport, APassedCheckHasStatusPassedAndNullCategory) {
-    const json check = to_json(SampleRun()).at("labs")[0].at("checks")[0];
+    const json check = to_json(sample_run()).at("labs")[0].at("checks")[0];
     EXPECT_EQ(check.at("name"), "append-contract");
     EXPECT_EQ(check.at("status"), "passed");
     ASSERT_TRUE(check.contains("category"));
@@ -194,7 +194,7 @@ TEST(JsonReport, APassedCheckHasStatusPassedAndNullCategory) {
 }
 
 TEST(JsonReport, AFailedCheckHasStatusCategoryReasonSeedReplayAndLocation) {
-    const json check = to_json(SampleRun()).at("labs")[0].at("checks")[1];
+    const json check = to_json(sample_run()).at("labs")[0].at("checks")[1];
     EXPECT_EQ(check.at("name"), "exact-results");
     EXPECT_EQ(check.at("status"), "failed");
     EXPECT_EQ(check.at("category"), "data-race");
@@ -212,8 +212,8 @@ TEST(JsonReport, AFailedCheckHasStatusCategoryReasonSeedReplayAndLocation) {
 }
 
 TEST(JsonReport, EveryCheckHasTheRequiredKeys) {
-    GradingRun run = SampleRun();
-    run.labs.push_back(CompileErrorLab());
+    GradingRun run = sample_run();
+    run.labs.push_back(compile_error_lab());
     for (const json& lab : to_json(run).at("labs")) {
         for (const json& check : lab.at("checks")) {
             for (const char* key : {"name", "status", "category", "score", "max_score", "message",
@@ -228,7 +228,7 @@ TEST(JsonReport, EveryCheckHasTheRequiredKeys) {
 
 TEST(JsonReport, ALabThatCouldNotRunHasAnErrorAndFailedChecks) {
     GradingRun run;
-    run.labs.push_back(CompileErrorLab());
+    run.labs.push_back(compile_error_lab());
     const json lab = to_json(run).at("labs")[0];
     EXPECT_EQ(lab.at("error"),
               json({{"category", "compile-error"},
@@ -243,7 +243,7 @@ TEST(JsonReport, ALabThatCouldNotRunHasAnErrorAndFailedChecks) {
 }
 
 TEST(JsonReport, AFailedCheckWithAScoreFieldReportsZeroPoints) {
-    GradingRun run = SampleRun();
+    GradingRun run = sample_run();
     run.labs[0].checks[1].score = 4;
     const json report = to_json(run);
     EXPECT_EQ(report.at("labs")[0].at("checks")[1].at("score"), 0);
@@ -254,14 +254,14 @@ TEST(JsonReport, KeepsLargeSeedsExact) {
     GradingRun run;
     run.seed = 18446744073709551615ULL;
     EXPECT_EQ(to_json(run).at("seed").get<std::uint64_t>(), 18446744073709551615ULL);
-    EXPECT_TRUE(Contains(to_json(run).dump(), "18446744073709551615"));
+    EXPECT_TRUE(contains(to_json(run).dump(), "18446744073709551615"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Text
 
 TEST(TextReport, StartsWithTheSeedAndImplementation) {
-    const std::string text = to_text(SampleRun(), false);
+    const std::string text = to_text(sample_run(), false);
     EXPECT_EQ(
         text.rfind("pclab grade — seed 1234, implementation: unsafe:unsynchronised_vector\n", 0),
         0U)
@@ -269,20 +269,20 @@ TEST(TextReport, StartsWithTheSeedAndImplementation) {
 }
 
 TEST(TextReport, ShowsEveryLabAndCheckWithItsScore) {
-    const std::string text = to_text(SampleRun(), false);
+    const std::string text = to_text(sample_run(), false);
     EXPECT_TRUE(
-        Contains(text, "Lab 01  shared-results — Shared results: many consumers, one list"));
-    EXPECT_TRUE(Contains(text, "Lab 02  bounded-buffer — A bounded buffer"));
-    EXPECT_TRUE(Contains(text, "✔ append-contract"));
-    EXPECT_TRUE(Contains(text, "✘ exact-results"));
-    EXPECT_TRUE(Contains(text, "✔ exactly-once"));
-    EXPECT_TRUE(Contains(text, " 6/10\n"));
-    EXPECT_TRUE(Contains(text, " 8/8\n"));
-    EXPECT_TRUE(Contains(text, " 0/4   data-race\n"));
+        contains(text, "Lab 01  shared-results — Shared results: many consumers, one list"));
+    EXPECT_TRUE(contains(text, "Lab 02  bounded-buffer — A bounded buffer"));
+    EXPECT_TRUE(contains(text, "✔ append-contract"));
+    EXPECT_TRUE(contains(text, "✘ exact-results"));
+    EXPECT_TRUE(contains(text, "✔ exactly-once"));
+    EXPECT_TRUE(contains(text, " 6/10\n"));
+    EXPECT_TRUE(contains(text, " 8/8\n"));
+    EXPECT_TRUE(contains(text, " 0/4   data-race\n"));
 }
 
 TEST(TextReport, AlignsTheScoreColumnOfEveryCheck) {
-    const std::string text = to_text(SampleRun(), false);
+    const std::string text = to_text(sample_run(), false);
     // The score column starts at the same byte offset in every check row (all ASCII after the
     // mark, which is three bytes in UTF-8 for both ✔ and ✘).
     std::size_t column = std::string::npos;
@@ -304,26 +304,26 @@ TEST(TextReport, AlignsTheScoreColumnOfEveryCheck) {
 }
 
 TEST(TextReport, ExplainsEveryLostPointWithReasonLocationSeedAndReplay) {
-    const std::string text = to_text(SampleRun(), false);
-    EXPECT_TRUE(Contains(text, "Lost points\n"));
-    EXPECT_TRUE(Contains(text,
+    const std::string text = to_text(sample_run(), false);
+    EXPECT_TRUE(contains(text, "Lost points\n"));
+    EXPECT_TRUE(contains(text,
                          "  01 exact-results (data-race): Data race on a std::vector: thread T3 "
                          "writes it at result_list.hpp:31\n"
                          "     while thread T2 reads it at result_list.hpp:40\n"));
-    EXPECT_TRUE(Contains(text, "     look at result_list.hpp:31\n"));
-    EXPECT_TRUE(Contains(text,
+    EXPECT_TRUE(contains(text, "     look at result_list.hpp:31\n"));
+    EXPECT_TRUE(contains(text,
                          "     seed 1234 · replay: ./pclab grade 01 --impl "
                          "unsafe:unsynchronised_vector --check exact-results --seed 1234\n"));
 }
 
 TEST(TextReport, DoesNotListPassedChecksAsLostPoints) {
-    const std::string text = to_text(SampleRun(), false);
-    EXPECT_FALSE(Contains(text, "01 append-contract ("));
-    EXPECT_FALSE(Contains(text, "02 exactly-once ("));
+    const std::string text = to_text(sample_run(), false);
+    EXPECT_FALSE(contains(text, "01 append-contract ("));
+    EXPECT_FALSE(contains(text, "02 exactly-once ("));
 }
 
 TEST(TextReport, EndsWithTheTotal) {
-    const std::string text = to_text(SampleRun(), false);
+    const std::string text = to_text(sample_run(), false);
     const std::string last_line = text.substr(text.rfind('\n', text.size() - 2) + 1);
     EXPECT_EQ(last_line, "Total 14/18  (4.3 s)\n");
 }
@@ -332,51 +332,51 @@ TEST(TextReport, ExplainsALabThatCouldNotRunOnceAndEveryCheckItCost) {
     GradingRun run;
     run.seed = 7;
     run.impl = "student";
-    run.labs.push_back(CompileErrorLab());
+    run.labs.push_back(compile_error_lab());
     const std::string text = to_text(run, false);
-    EXPECT_TRUE(Contains(text, "could not run: compile-error"));
-    EXPECT_TRUE(Contains(text,
+    EXPECT_TRUE(contains(text, "could not run: compile-error"));
+    EXPECT_TRUE(contains(text,
                          "  02 could not run (compile-error): bounded_buffer.hpp:12:5: error: "
                          "expected ';' before '}' token\n"));
     for (const char* name : {"put-get-contract", "exactly-once"}) {
-        EXPECT_TRUE(Contains(text, std::string("  02 ") + name +
+        EXPECT_TRUE(contains(text, std::string("  02 ") + name +
                                        " (compile-error): the lab could not run (see above)\n"));
-        EXPECT_TRUE(Contains(text, std::string("     replay: ./pclab grade 02 --impl student "
+        EXPECT_TRUE(contains(text, std::string("     replay: ./pclab grade 02 --impl student "
                                                "--check ") +
                                        name + "\n"));
     }
-    EXPECT_TRUE(Contains(text, "Total 0/8"));
+    EXPECT_TRUE(contains(text, "Total 0/8"));
 }
 
 TEST(TextReport, SaysWhenNoPointWasLost) {
-    GradingRun run = SampleRun();
+    GradingRun run = sample_run();
     run.labs.erase(run.labs.begin());
     const std::string text = to_text(run, false);
-    EXPECT_FALSE(Contains(text, "Lost points"));
-    EXPECT_TRUE(Contains(text, "Every check passed."));
-    EXPECT_TRUE(Contains(text, "Total 8/8"));
+    EXPECT_FALSE(contains(text, "Lost points"));
+    EXPECT_TRUE(contains(text, "Every check passed."));
+    EXPECT_TRUE(contains(text, "Total 8/8"));
 }
 
 TEST(TextReport, HasNoEscapeSequencesWithoutColour) {
-    GradingRun run = SampleRun();
+    GradingRun run = sample_run();
     // Compiler output may arrive coloured; a plain report must still be plain.
     run.labs[0].checks[1].message = "\x1b[01;31merror:\x1b[0m expected ';'";
     const std::string text = to_text(run, false);
     EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
-    EXPECT_TRUE(Contains(text, "(data-race): error: expected ';'\n"));
+    EXPECT_TRUE(contains(text, "(data-race): error: expected ';'\n"));
 }
 
 TEST(TextReport, UsesColourOnlyWhenAskedTo) {
-    const std::string text = to_text(SampleRun(), true);
-    EXPECT_TRUE(Contains(text, "\x1b[32m✔\x1b[0m"));
-    EXPECT_TRUE(Contains(text, "\x1b[31m✘\x1b[0m"));
-    EXPECT_TRUE(Contains(text, "\x1b[1mTotal 14/18\x1b[0m"));
+    const std::string text = to_text(sample_run(), true);
+    EXPECT_TRUE(contains(text, "\x1b[32m✔\x1b[0m"));
+    EXPECT_TRUE(contains(text, "\x1b[31m✘\x1b[0m"));
+    EXPECT_TRUE(contains(text, "\x1b[1mTotal 14/18\x1b[0m"));
 }
 
 TEST(TextReport, ReportsAnEmptyRun) {
     const std::string text = to_text(GradingRun{}, false);
-    EXPECT_TRUE(Contains(text, "No labs were graded."));
-    EXPECT_TRUE(Contains(text, "Total 0/0"));
+    EXPECT_TRUE(contains(text, "No labs were graded."));
+    EXPECT_TRUE(contains(text, "Total 0/0"));
 }
 
 }  // namespace

@@ -247,6 +247,7 @@ TEST(RunClassifier, FirstFailingTestDecidesTheCategory) {
 
 TEST(RunClassifier, ShowsAtMostThreeFailures) {
     std::vector<std::string> messages;
+    messages.reserve(5);
     for (int i = 0; i < 5; ++i) {
         messages.push_back("queue_test.cpp:12\nFailed\n[pclab:wrong-result] sum was " +
                            std::to_string(i));

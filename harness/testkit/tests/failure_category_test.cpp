@@ -19,6 +19,7 @@ std::vector<::testing::TestPartResult> failures_of(Statement statement) {
         statement();
     }
     std::vector<::testing::TestPartResult> failures;
+    failures.reserve(static_cast<std::size_t>(captured.size()));
     for (int i = 0; i < captured.size(); ++i) {
         failures.push_back(captured.GetTestPartResult(i));
     }

@@ -19,6 +19,7 @@ struct TaggedItem {
     std::int64_t sequence = 0;  ///< its position in that producer's output, from 0
 
     /// @brief Items compare by producer, then sequence.
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
     friend auto operator<=>(const TaggedItem&, const TaggedItem&) = default;
 };
 
