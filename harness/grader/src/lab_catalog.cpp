@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include <pclab/failure_categories.hpp>
+
 namespace pclab::grader {
 
 namespace fs = std::filesystem;
@@ -23,6 +25,8 @@ namespace {
 // grade, and no single run should be allowed an hour.
 constexpr int kMaxPoints = 1000;
 constexpr int kMaxTimeoutSeconds = 3600;
+// A check that needs more than 16 GiB does not fit the machines the kit grades on.
+constexpr int kMaxMemoryMib = 16384;
 
 const std::vector<std::string> kBuilds = {"plain", "tsan"};
 
@@ -331,6 +335,10 @@ class LabFileReader {
 
         check.timeout_seconds = positive_integer(entry, "timeout_seconds",
                                                  field + ".timeout_seconds", kMaxTimeoutSeconds);
+        if (entry.contains("memory_limit_mib")) {
+            check.memory_limit_mib = positive_integer(entry, "memory_limit_mib",
+                                                      field + ".memory_limit_mib", kMaxMemoryMib);
+        }
         check.explains = required_string(entry, "explains", field + ".explains");
         return check;
     }
@@ -343,9 +351,13 @@ class LabFileReader {
 }  // namespace
 
 const std::vector<std::string>& known_categories() {
-    static const std::vector<std::string> categories = {
-        "data-race", "lost-item",    "duplicate-item", "wrong-result",    "deadlock",
-        "crash",     "memory-limit", "compile-error",  "not-implemented", "assertion"};
+    static const std::vector<std::string> categories = [] {
+        std::vector<std::string> names;
+        for (const FailureCategory& category : kFailureCategories) {
+            names.emplace_back(category.name);
+        }
+        return names;
+    }();
     return categories;
 }
 
@@ -472,6 +484,7 @@ json list_json(const LabCatalog& catalog, const fs::path& repo_root) {
                               {"points", check.points},
                               {"builds", check.builds},
                               {"timeout_seconds", check.timeout_seconds},
+                              {"memory_limit_mib", check.memory_limit_mib},
                               {"explains", check.explains}});
         }
         labs.push_back({{"id", lab.id},

@@ -44,6 +44,9 @@ struct CheckSpec {
     std::string gtest_filter;
     std::vector<std::string> builds;  ///< Non-empty, distinct, each "plain" or "tsan".
     int timeout_seconds = 0;          ///< > 0; the wall-clock budget of one (check, build) run.
+    /// Resident-memory ceiling of the check's plain-build runs in MiB; 0: the grader's default.
+    /// TSan runs keep the default, since shadow memory multiplies a program's footprint.
+    int memory_limit_mib = 0;
     std::string explains;             ///< What passing means, in a sentence for the student.
 };
 

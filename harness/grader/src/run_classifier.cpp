@@ -5,23 +5,42 @@
 #include <charconv>
 #include <utility>
 
+#include <pclab/failure_categories.hpp>
+
 #include "tsan_report.hpp"
 
 namespace pclab::grader {
 namespace {
 
-constexpr std::array<std::pair<Category, std::string_view>, 10> category_names = {{
-    {Category::data_race, "data-race"},
-    {Category::lost_item, "lost-item"},
-    {Category::duplicate_item, "duplicate-item"},
-    {Category::wrong_result, "wrong-result"},
-    {Category::deadlock, "deadlock"},
-    {Category::crash, "crash"},
-    {Category::memory_limit, "memory-limit"},
-    {Category::compile_error, "compile-error"},
-    {Category::not_implemented, "not-implemented"},
-    {Category::assertion, "assertion"},
-}};
+constexpr std::array<std::pair<Category, std::string_view>, kFailureCategories.size()>
+    category_names = {{
+        {Category::data_race, "data-race"},
+        {Category::lost_item, "lost-item"},
+        {Category::duplicate_item, "duplicate-item"},
+        {Category::wrong_result, "wrong-result"},
+        {Category::order_violated, "order-violated"},
+        {Category::capacity_exceeded, "capacity-exceeded"},
+        {Category::early_join, "early-join"},
+        {Category::busy_wait, "busy-wait"},
+        {Category::deadlock, "deadlock"},
+        {Category::crash, "crash"},
+        {Category::memory_limit, "memory-limit"},
+        {Category::compile_error, "compile-error"},
+        {Category::missing_file, "missing-file"},
+        {Category::not_implemented, "not-implemented"},
+        {Category::assertion, "assertion"},
+    }};
+
+// The enum and the shared list (pclab/failure_categories.hpp) name the same categories.
+constexpr bool names_match_shared_list() {
+    for (std::size_t i = 0; i < category_names.size(); ++i) {
+        if (category_names[i].second != kFailureCategories[i].name) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(names_match_shared_list(), "run_classifier and failure_categories.hpp disagree");
 
 // The testkit's markers (docs/architecture.md, "The check-process protocol").
 constexpr std::string_view seed_marker = "[pclab:seed] ";

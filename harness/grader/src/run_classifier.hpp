@@ -22,16 +22,20 @@ enum class Category {
     lost_item,
     duplicate_item,
     wrong_result,
+    order_violated,
+    capacity_exceeded,
+    early_join,
+    busy_wait,
     deadlock,
     crash,
     memory_limit,
     compile_error,
+    missing_file,
     not_implemented,
     assertion,
 };
 
-/// "data-race", "lost-item", "duplicate-item", "wrong-result", "deadlock", "crash",
-/// "memory-limit", "compile-error", "not-implemented", "assertion".
+/// The stable name of `category`, as listed in pclab/failure_categories.hpp.
 std::string_view to_string(Category category);
 
 /// The inverse of to_string; nullopt for any other text (case-sensitive, no spaces).

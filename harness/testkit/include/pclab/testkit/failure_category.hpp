@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <pclab/failure_categories.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -30,9 +32,28 @@ inline constexpr std::string_view kLostItem = "lost-item";
 inline constexpr std::string_view kDuplicateItem = "duplicate-item";
 /// @brief A result that should not exist, or has the wrong value.
 inline constexpr std::string_view kWrongResult = "wrong-result";
+/// @brief Items of one producer came out in another order than they went in.
+inline constexpr std::string_view kOrderViolated = "order-violated";
+/// @brief The buffer held more items than its capacity allows.
+inline constexpr std::string_view kCapacityExceeded = "capacity-exceeded";
+/// @brief join() returned while some task_done() was still outstanding.
+inline constexpr std::string_view kEarlyJoin = "early-join";
+/// @brief A blocked thread burned CPU time instead of sleeping.
+inline constexpr std::string_view kBusyWait = "busy-wait";
 /// @brief No progress: threads blocked for good (reported by the watchdog).
 inline constexpr std::string_view kDeadlock = "deadlock";
 }  // namespace category
+
+static_assert(is_failure_category(category::kDataRace) &&
+                  is_failure_category(category::kLostItem) &&
+                  is_failure_category(category::kDuplicateItem) &&
+                  is_failure_category(category::kWrongResult) &&
+                  is_failure_category(category::kOrderViolated) &&
+                  is_failure_category(category::kCapacityExceeded) &&
+                  is_failure_category(category::kEarlyJoin) &&
+                  is_failure_category(category::kBusyWait) &&
+                  is_failure_category(category::kDeadlock),
+              "every testkit category is one of pclab/failure_categories.hpp");
 
 /// @brief Returns the tag for `category`: `[pclab:<category>] ` (with the trailing space).
 /// @param category one of the strings in pclab::testkit::category.
