@@ -4,18 +4,21 @@
 ///        `pclab::thread`.
 ///
 /// Lab code (student files, reference solutions, the given parts of each lab) names these
-/// instead of the `std::` types. Today every name is a plain alias of its `std::` counterpart,
-/// so everything you know about the standard types holds exactly: `std::unique_lock<
-/// pclab::mutex>` and `std::lock_guard<pclab::mutex>` work, and
-/// `pclab::condition_variable::wait`, `wait_for` and `wait_until` take that lock, with or
-/// without a predicate.
+/// instead of the `std::` types. Everything you know about the standard types holds exactly:
+/// `std::unique_lock<pclab::mutex>`, `std::lock_guard<pclab::mutex>` and `std::scoped_lock`
+/// work, and `pclab::condition_variable::wait`, `wait_for` and `wait_until` take a
+/// `std::unique_lock<pclab::mutex>`, with or without a predicate.
 ///
-/// Why the indirection: a later version of the kit adds a controlled-scheduling build option
-/// under which these names become instrumented types that let the test harness choose the
-/// interleaving (and replay it from a seed). Code written against `pclab::` names picks that up
-/// by recompiling; code that names `std::mutex` directly would silently escape it. Until that
-/// option exists the aliases below are the whole story, and they stay aliases in the default
-/// build.
+/// Why the indirection: when the macro `PCLAB_SYNC_PERTURB` is defined (the kit defines it
+/// for every lab's test programs), `pclab::mutex`, `pclab::condition_variable` and
+/// `pclab::counting_semaphore` name the seeded perturbing wrappers of
+/// `<pclab/perturbed_sync.hpp>` instead: they behave like the `std::` types in every way the
+/// standard promises, but yield at random around lock and unlock and sometimes wake a waiter
+/// spuriously, which makes rare interleavings (and the bugs that need them) common. Code written
+/// against `pclab::` names picks that up by recompiling; code that names `std::mutex` directly
+/// would silently escape it. Without the macro (the demos, your own programs) every name below
+/// is a plain alias of its `std::` counterpart at zero cost. `pclab::thread` is always
+/// `std::thread`.
 #pragma once
 
 #include <condition_variable>
@@ -25,9 +28,15 @@
 #include <thread>
 #include <type_traits>
 
+#ifdef PCLAB_SYNC_PERTURB
+#include "pclab/perturbed_sync.hpp"
+#endif
+
 /// @brief Everything lab code includes from the kit: synchronisation names and the errors
 ///        that lab contracts throw.
 namespace pclab {
+
+#ifndef PCLAB_SYNC_PERTURB
 
 /// @brief A non-recursive mutual-exclusion lock; an alias of `std::mutex`.
 ///
@@ -56,17 +65,35 @@ using counting_semaphore = std::counting_semaphore<LeastMaxValue>;
 /// Thread-safe. `acquire()` blocks.
 using binary_semaphore = counting_semaphore<1>;
 
+#else  // PCLAB_SYNC_PERTURB: the same names, perturbing (see pclab/perturbed_sync.hpp)
+
+using mutex = perturbation::mutex;
+using condition_variable = perturbation::condition_variable;
+template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+using counting_semaphore = perturbation::counting_semaphore<LeastMaxValue>;
+using binary_semaphore = counting_semaphore<1>;
+
+#endif  // PCLAB_SYNC_PERTURB
+
 /// @brief A thread of execution; an alias of `std::thread`.
 ///
 /// Requires: join every `pclab::thread` before it is destroyed (C++ has no daemon threads; a
 /// joinable thread's destructor calls `std::terminate`).
 using thread = std::thread;
 
+#ifndef PCLAB_SYNC_PERTURB
 // The default argument above is spelled through max(), which the standard only promises to be
 // at least the default; this pins that the two spellings name the same type here.
 static_assert(std::is_same_v<counting_semaphore<>, std::counting_semaphore<>>,
               "pclab::counting_semaphore<> must be std::counting_semaphore<>");
 static_assert(std::is_same_v<binary_semaphore, std::binary_semaphore>,
               "pclab::binary_semaphore must be std::binary_semaphore");
+#else
+// The perturbing semaphores must hold exactly the counts of the std ones they stand for.
+static_assert(counting_semaphore<>::max() == std::counting_semaphore<>::max(),
+              "pclab::counting_semaphore<> must hold what std::counting_semaphore<> holds");
+static_assert(binary_semaphore::max() == std::binary_semaphore::max(),
+              "pclab::binary_semaphore must hold what std::binary_semaphore holds");
+#endif
 
 }  // namespace pclab
