@@ -76,10 +76,9 @@ CheckRun run_check(const CheckRunRequest& request) {
         spec.limits.disable_aslr = true;
         spec.limits.resident_bytes = request.memory.tsan_resident_bytes;
     } else {
-        spec.limits.resident_bytes =
-            request.check->memory_limit_mib > 0
-                ? std::size_t(request.check->memory_limit_mib) << 20
-                : request.memory.plain_resident_bytes;
+        spec.limits.resident_bytes = request.check->memory_limit_mib > 0
+                                         ? std::size_t(request.check->memory_limit_mib) << 20
+                                         : request.memory.plain_resident_bytes;
         spec.limits.address_space_bytes = request.memory.plain_address_space_bytes;
     }
 

@@ -180,9 +180,8 @@ std::string submission_key(const fs::path& submission) {
 
 }  // namespace
 
-int grade(const GradeOptions& options) {
+int run_grading(const GradeOptions& options, GradingRun& run) {
     const Clock::time_point start = Clock::now();
-    GradingRun run;
     std::vector<const Lab*> labs;
     LabCatalog catalog;
     try {
@@ -336,6 +335,14 @@ int grade(const GradeOptions& options) {
         run.labs.push_back(std::move(lab_result));
     }
     run.duration = since(start);
+    return kGraded;
+}
+
+int grade(const GradeOptions& options) {
+    GradingRun run;
+    if (const int status = run_grading(options, run); status != kGraded) {
+        return status;
+    }
 
     const std::string report = options.format == "json"
                                    ? to_json(run).dump(2) + "\n"

@@ -29,7 +29,13 @@ struct GradeOptions {
     bool colour = false;
 };
 
-/// Runs a grading and writes its report. Returns an ExitStatus.
+struct GradingRun;
+
+/// Runs a grading into `run` without writing a report (progress goes to stderr).
+/// Returns kGraded when `run` holds a complete grading, another ExitStatus otherwise.
+int run_grading(const GradeOptions& options, GradingRun& run);
+
+/// Runs a grading and writes its report as `options` ask. Returns an ExitStatus.
 int grade(const GradeOptions& options);
 
 }  // namespace pclab::grader

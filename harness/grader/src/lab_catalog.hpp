@@ -47,7 +47,7 @@ struct CheckSpec {
     /// Resident-memory ceiling of the check's plain-build runs in MiB; 0: the grader's default.
     /// TSan runs keep the default, since shadow memory multiplies a program's footprint.
     int memory_limit_mib = 0;
-    std::string explains;             ///< What passing means, in a sentence for the student.
+    std::string explains;  ///< What passing means, in a sentence for the student.
 };
 
 /// One lab, as described by its lab.json and located on disk.

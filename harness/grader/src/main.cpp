@@ -7,6 +7,7 @@
 
 #include "grade_command.hpp"
 #include "kit_commands.hpp"
+#include "rates_command.hpp"
 
 namespace {
 
@@ -63,6 +64,17 @@ int main(int argc, char** argv) {
     CLI::App* test_cmd = app.add_subcommand("test", "Run the kit's own test suite");
     test_cmd->add_option("ctest-args", ctest_args, "Extra ctest arguments (after --)");
 
+    grader::RatesOptions rates;
+    std::string rates_output;
+    CLI::App* rates_cmd = app.add_subcommand(
+        "rates", "Measure detection and false-failure rates over many grading runs");
+    rates_cmd->add_option("labs", rates.labs, "Labs by id or slug; default: all");
+    rates_cmd->add_option("--runs", rates.runs, "Grading runs per implementation")
+        ->default_str("20");
+    rates_cmd->add_option("--first-seed", rates.first_seed, "Seed of the first run")
+        ->default_str("1");
+    rates_cmd->add_option("--output", rates_output, "Write the Markdown table here");
+
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
@@ -108,6 +120,13 @@ int main(int argc, char** argv) {
     }
     if (*test_cmd) {
         return grader::run_kit_tests(root, ctest_args);
+    }
+    if (*rates_cmd) {
+        rates.root = root;
+        if (!rates_output.empty()) {
+            rates.output = rates_output;
+        }
+        return grader::measure_rates(rates);
     }
     if (*docs_cmd) {
         return grader::build_docs(root);

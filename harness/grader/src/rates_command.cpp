@@ -1,0 +1,177 @@
+#include "rates_command.hpp"
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "grade_command.hpp"
+#include "grading_run.hpp"
+#include "lab_catalog.hpp"
+
+namespace pclab::grader {
+namespace {
+
+// The promise the labs make: a variant is caught in at least 19 of 20 grading runs.
+constexpr double kRequiredCatchRate = 19.0 / 20.0;
+
+struct Tally {
+    int runs = 0;
+    int hits = 0;  // solution: runs that lost a point; variant: runs caught as declared
+    std::map<std::string, int> categories;  // failed checks' categories, over all runs
+    std::vector<double> seconds;
+};
+
+double median(std::vector<double> values) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+std::string category_summary(const std::map<std::string, int>& categories) {
+    std::string text;
+    for (const auto& [category, count] : categories) {
+        text += (text.empty() ? "" : ", ") + category + " ×" + std::to_string(count);
+    }
+    return text.empty() ? "—" : text;
+}
+
+std::string today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::ostringstream out;
+    out << std::put_time(&utc, "%Y-%m-%d");
+    return out.str();
+}
+
+}  // namespace
+
+int measure_rates(const RatesOptions& options) {
+    LabCatalog catalog;
+    std::vector<const Lab*> labs;
+    try {
+        catalog = LabCatalog::load(options.root);
+        if (options.labs.empty()) {
+            for (const Lab& lab : catalog.labs()) {
+                labs.push_back(&lab);
+            }
+        } else {
+            for (const std::string& name : options.labs) {
+                labs.push_back(&catalog.resolve(name));
+            }
+        }
+    } catch (const CatalogError& error) {
+        std::cerr << "pclab rates: " << error.what() << '\n';
+        return kUsageError;
+    }
+    if (options.runs < 1) {
+        std::cerr << "pclab rates: --runs must be at least 1\n";
+        return kUsageError;
+    }
+
+    bool promises_kept = true;
+    std::ostringstream table;
+    table << "| Lab | Implementation | Declared categories | Result over " << options.runs
+          << " grading runs | Categories of failed checks (all runs) | Median grading time |\n"
+          << "|---|---|---|---|---|---|\n";
+    for (const Lab* lab : labs) {
+        std::vector<std::pair<std::string, const UnsafeVariant*>> impls = {{"solution", nullptr}};
+        for (const UnsafeVariant& variant : lab->unsafe_variants) {
+            impls.emplace_back("unsafe:" + variant.name, &variant);
+        }
+        bool built = false;
+        for (const auto& [impl, variant] : impls) {
+            Tally tally;
+            for (int i = 0; i < options.runs; ++i) {
+                GradeOptions grade;
+                grade.root = options.root;
+                grade.labs = {lab->id};
+                grade.impl = impl;
+                grade.seed = options.first_seed + static_cast<std::uint64_t>(i);
+                grade.build = !built;
+                GradingRun run;
+                if (const int status = run_grading(grade, run); status != kGraded) {
+                    return status;
+                }
+                built = true;
+                ++tally.runs;
+                tally.seconds.push_back(static_cast<double>(run.duration.count()) / 1000.0);
+                bool lost_points = false;
+                bool caught_as_declared = false;
+                for (const LabResult& result : run.labs) {
+                    for (const CheckResult& check : result.checks) {
+                        if (result.awarded(check) == check.max_score) {
+                            continue;
+                        }
+                        lost_points = true;
+                        const std::string category = result.category_of(check);
+                        ++tally.categories[category];
+                        if (variant != nullptr &&
+                            std::find(variant->expected_categories.begin(),
+                                      variant->expected_categories.end(),
+                                      category) != variant->expected_categories.end()) {
+                            caught_as_declared = true;
+                        }
+                    }
+                }
+                tally.hits +=
+                    variant == nullptr ? (lost_points ? 1 : 0) : (caught_as_declared ? 1 : 0);
+            }
+
+            std::string declared = "— (must score full marks)";
+            std::string result;
+            if (variant == nullptr) {
+                result = std::to_string(tally.hits) + " false failures";
+                promises_kept = promises_kept && tally.hits == 0;
+            } else {
+                declared.clear();
+                for (const std::string& category : variant->expected_categories) {
+                    declared += (declared.empty() ? "" : ", ") + ("`" + category + "`");
+                }
+                result = "caught " + std::to_string(tally.hits) + "/" + std::to_string(tally.runs);
+                promises_kept = promises_kept &&
+                                static_cast<double>(tally.hits) >= kRequiredCatchRate * tally.runs;
+            }
+            std::ostringstream seconds;
+            seconds << std::fixed << std::setprecision(1) << median(tally.seconds) << " s";
+            table << "| " << lab->id << " " << lab->slug << " | `" << impl << "` | " << declared
+                  << " | " << result << " | " << category_summary(tally.categories) << " | "
+                  << seconds.str() << " |\n";
+            std::cerr << "pclab rates: " << lab->id << " " << impl << ": " << result << '\n';
+        }
+    }
+
+    struct utsname machine {};
+    uname(&machine);
+    std::ostringstream page;
+    page << "Measured " << today() << " on " << machine.machine << " ("
+         << std::thread::hardware_concurrency() << " cores) with\n\n    ./pclab rates --runs "
+         << options.runs << " --first-seed " << options.first_seed
+         << "\n\nEach row grades one implementation " << options.runs << " times with seeds "
+         << options.first_seed << ".."
+         << options.first_seed + static_cast<std::uint64_t>(options.runs) - 1
+         << " (every check, plain and TSan builds as the lab declares). A variant is *caught* "
+            "in a run when at least one check fails in one of its declared categories.\n\n"
+         << table.str();
+    if (options.output) {
+        std::ofstream out(*options.output);
+        out << page.str();
+        std::cerr << "pclab rates: written to " << options.output->string() << '\n';
+    } else {
+        std::cout << page.str();
+    }
+    return promises_kept ? 0 : 1;
+}
+
+}  // namespace pclab::grader
