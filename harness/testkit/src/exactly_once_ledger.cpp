@@ -133,7 +133,7 @@ std::size_t ExactlyOnceLedger::gots() const {
     ViolationList lost(category::kLostItem, "items lost");
     ViolationList duplicated(category::kDuplicateItem, "items got too often");
     ViolationList invented(category::kWrongResult, "items got that were never put");
-    ViolationList out_of_order(category::kWrongResult, "out-of-order pairs");
+    ViolationList out_of_order(category::kOrderViolated, "out-of-order pairs");
     for (ViolationList* list : {&lost, &duplicated, &invented, &out_of_order}) {
         list->set_max_listed(options.max_listed);
     }

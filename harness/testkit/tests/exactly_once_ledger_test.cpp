@@ -86,7 +86,7 @@ TEST(ExactlyOnceLedger, ChecksPerProducerFifoOnlyWhenAsked) {
     ledger.record_got(0, {0, 0});
     EXPECT_EQ(verdict(ledger), "");
     EXPECT_TRUE(starts_with(verdict(ledger, {.per_producer_fifo = true}),
-                            "[pclab:wrong-result] consumer 0 got item 1 of producer 0 before "
+                            "[pclab:order-violated] consumer 0 got item 1 of producer 0 before "
                             "item 0 of producer 0, but it was put later\n"))
         << verdict(ledger, {.per_producer_fifo = true});
 }

@@ -39,6 +39,14 @@ inline std::string describe(Outcome outcome, bool done) {
     return (done ? "threw" : "throw") + std::string(" an exception the contract does not name");
 }
 
+// Success when `ok`; otherwise a failure tagged `category`, explained by what the caller streams
+// after the assertion. Unlike PCLAB_EXPECT_CATEGORY it does not quote the condition's source
+// text, so a student reads only the explanation:
+//     PCLAB_EXPECT_PROPERTY(lab03::holds(size <= maxsize, kCapacityExceeded)) << "...";
+inline ::testing::AssertionResult holds(bool ok, std::string_view category) {
+    return ok ? ::testing::AssertionSuccess() : pclab::testkit::tagged_failure(category);
+}
+
 // Runs `call` and says how it ended. pclab::NotImplemented is not an outcome but an unfinished
 // stub: it propagates, so the test fails as `not-implemented` naming the member.
 template <class Call>
@@ -75,8 +83,8 @@ inline ::testing::AssertionResult ended_as(Outcome expected, Outcome actual,
                << "queue now holds more items than maxsize.";
     }
     return pclab::testkit::tagged_failure(kContractBroken)
-           << call << " must " << describe(expected, false) << ", but it "
-           << describe(actual, true) << ".";
+           << call << " must " << describe(expected, false) << ", but it " << describe(actual, true)
+           << ".";
 }
 
 }  // namespace lab03

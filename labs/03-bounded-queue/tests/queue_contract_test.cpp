@@ -42,7 +42,7 @@ TEST_F(QueueContract, StartsEmptyWithTheGivenMaxsize) {
 // contract says: FIFO order, qsize/empty/full after every step, Full exactly when full, Empty
 // exactly when empty.
 TEST_F(QueueContract, EveryFormMatchesASequentialModel) {
-    constexpr int kRounds = 30;       // maxsizes from 0 (unbounded) to 64
+    constexpr int kRounds = 30;          // maxsizes from 0 (unbounded) to 64
     constexpr int kStepsPerRound = 400;  // enough to fill and drain a queue of 64 several times
     run_rounds(kRounds, [&](int round) {
         const auto maxsize =
@@ -74,8 +74,9 @@ TEST_F(QueueContract, EveryFormMatchesASequentialModel) {
                         queue.put_nowait(value);
                     }
                 });
-                ASSERT_TRUE(ended_as(model_full ? Outcome::full : Outcome::returned, outcome,
-                                     call + " with qsize " + std::to_string(model.size())));
+                PCLAB_ASSERT_PROPERTY(
+                    ended_as(model_full ? Outcome::full : Outcome::returned, outcome,
+                             call + " with qsize " + std::to_string(model.size())));
                 if (!model_full) {
                     model.push_back(value);
                 }
@@ -93,26 +94,28 @@ TEST_F(QueueContract, EveryFormMatchesASequentialModel) {
                         got = queue.get_nowait();
                     }
                 });
-                const std::string call = form == 0 ? "get()" : form == 1 ? "get(timeout)"
-                                                                         : "get_nowait()";
-                ASSERT_TRUE(ended_as(model.empty() ? Outcome::empty : Outcome::returned, outcome,
-                                     call + " with qsize " + std::to_string(model.size())));
+                const std::string call = form == 0   ? "get()"
+                                         : form == 1 ? "get(timeout)"
+                                                     : "get_nowait()";
+                PCLAB_ASSERT_PROPERTY(
+                    ended_as(model.empty() ? Outcome::empty : Outcome::returned, outcome,
+                             call + " with qsize " + std::to_string(model.size())));
                 if (!model.empty()) {
-                    PCLAB_ASSERT_CATEGORY(got == model.front(), kOrderViolated)
+                    PCLAB_ASSERT_PROPERTY(lab03::holds(got == model.front(), kOrderViolated))
                         << call << " returned " << got << ", but the oldest item was "
                         << model.front() << ": items must leave in the order they were put";
                     model.pop_front();
                 }
             }
-            PCLAB_ASSERT_CATEGORY(queue.qsize() == model.size(), kWrongResult)
+            PCLAB_ASSERT_PROPERTY(lab03::holds(queue.qsize() == model.size(), kWrongResult))
                 << "qsize() is " << queue.qsize() << " after step " << step << "; it should be "
                 << model.size();
-            PCLAB_ASSERT_CATEGORY(queue.empty() == model.empty(), kWrongResult)
+            PCLAB_ASSERT_PROPERTY(lab03::holds(queue.empty() == model.empty(), kWrongResult))
                 << "empty() is " << queue.empty() << " with " << model.size() << " items";
-            PCLAB_ASSERT_CATEGORY(queue.full() == (maxsize > 0 && model.size() >= maxsize),
-                                  kWrongResult)
-                << "full() is " << queue.full() << " with " << model.size()
-                << " items and maxsize " << maxsize;
+            PCLAB_ASSERT_PROPERTY(lab03::holds(
+                queue.full() == (maxsize > 0 && model.size() >= maxsize), kWrongResult))
+                << "full() is " << queue.full() << " with " << model.size() << " items and maxsize "
+                << maxsize;
         }
     });
 }

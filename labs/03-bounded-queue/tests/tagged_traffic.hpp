@@ -13,6 +13,8 @@
 // check fail, however the threads interleave.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -43,7 +45,7 @@ struct TrafficPlan {
     int observers = 0;  // threads reading qsize(), empty(), full(), maxsize() meanwhile
     std::size_t maxsize = 1;
     std::int64_t items_per_producer = 1;
-    bool every_form = true;       // also the timed and _nowait forms, with retries
+    bool every_form = true;          // also the timed and _nowait forms, with retries
     unsigned max_consumer_work = 0;  // busy-work units per item: makes the queue fill up
 };
 
@@ -77,10 +79,52 @@ struct TrafficRecord {
         : ledger(producers, consumers), got_by(static_cast<std::size_t>(consumers)) {}
 
     pclab::testkit::ExactlyOnceLedger ledger;
-    std::vector<std::vector<TaggedItem>> got_by;  // consumer -> items, in the order it got them
+    std::vector<std::vector<TaggedItem>> got_by;    // consumer -> items, in the order it got them
     std::optional<std::string> capacity_violation;  // the first one anyone saw
     std::optional<std::string> wrong_reading;       // the first impossible qsize/full/maxsize
 };
+
+// Success, or the first capacity violation of the run, tagged capacity-exceeded.
+inline ::testing::AssertionResult stayed_within_maxsize(const TrafficRecord& record) {
+    if (!record.capacity_violation) {
+        return ::testing::AssertionSuccess();
+    }
+    return pclab::testkit::tagged_failure(pclab::testkit::category::kCapacityExceeded)
+           << "the queue held more items than maxsize: " << *record.capacity_violation;
+}
+
+// Success, or the first impossible qsize/full/maxsize reading, tagged wrong-result.
+inline ::testing::AssertionResult readings_were_possible(const TrafficRecord& record) {
+    if (!record.wrong_reading) {
+        return ::testing::AssertionSuccess();
+    }
+    return pclab::testkit::tagged_failure(pclab::testkit::category::kWrongResult)
+           << *record.wrong_reading;
+}
+
+// Success when every consumer got each producer's items in the order they were put (FIFO seen
+// from one consumer); otherwise the first inversion, tagged order-violated.
+inline ::testing::AssertionResult kept_each_producers_order(const TrafficRecord& record,
+                                                            int producers) {
+    for (std::size_t c = 0; c < record.got_by.size(); ++c) {
+        std::vector<std::int64_t> last(static_cast<std::size_t>(producers), -1);
+        for (const TaggedItem& item : record.got_by[c]) {
+            if (item.producer < 0 || item.producer >= producers) {
+                continue;  // an invented item: the ledger reports it
+            }
+            std::int64_t& previous = last[static_cast<std::size_t>(item.producer)];
+            if (item.sequence < previous) {
+                return pclab::testkit::tagged_failure(pclab::testkit::category::kOrderViolated)
+                       << "consumer " << c << " got item " << item.sequence << " of producer "
+                       << item.producer << " after item " << previous
+                       << " of the same producer, which was put later: a queue hands items out "
+                          "in the order they were put";
+            }
+            previous = item.sequence;
+        }
+    }
+    return ::testing::AssertionSuccess();
+}
 
 namespace traffic_detail {
 
@@ -113,7 +157,7 @@ inline void run_traffic(pclab::Queue<TaggedItem>& queue, const TrafficPlan& plan
     std::atomic<int> producers_running{plan.producers};
     std::atomic<int> consumers_running{plan.consumers};
     std::atomic<bool> abandon{false};  // a worker threw: observers stop
-    std::mutex violation_mutex;  // test side only: guards the violations in `record`
+    std::mutex violation_mutex;        // test side only: guards the violations in `record`
     const auto report = [&](std::optional<std::string>& first, std::string message) {
         const std::lock_guard<std::mutex> lock(violation_mutex);
         if (!first) {
@@ -163,7 +207,7 @@ inline void run_traffic(pclab::Queue<TaggedItem>& queue, const TrafficPlan& plan
             // Here: this put has taken effect. Read "puts returned", then "gets started".
             const std::int64_t returned = puts_returned.fetch_add(1) + 1;
             const std::int64_t started = gets_started.load();
-            if (returned - started > static_cast<std::int64_t>(plan.maxsize)) {
+            if (plan.maxsize > 0 && returned - started > static_cast<std::int64_t>(plan.maxsize)) {
                 report_capacity(std::to_string(returned) + " puts had returned but only " +
                                 std::to_string(started) + " gets had even started, so the queue " +
                                 "held at least " + std::to_string(returned - started) +
@@ -187,9 +231,10 @@ inline void run_traffic(pclab::Queue<TaggedItem>& queue, const TrafficPlan& plan
                 gets_started.fetch_add(1);
                 try {
                     const pclab::testkit::ScopedActivity inside("Queue::get(timeout)");
-                    item = form == 1 ? queue.get(std::chrono::microseconds(
-                                           rng.between(0, kMaxTimedWaitUs)))
-                                     : queue.get_nowait();
+                    item =
+                        form == 1
+                            ? queue.get(std::chrono::microseconds(rng.between(0, kMaxTimedWaitUs)))
+                            : queue.get_nowait();
                 } catch (const pclab::Empty&) {
                     // the queue is unchanged; try again
                 }

@@ -76,7 +76,7 @@ class ExactlyOnceLedger {
     /// - an item was got that no producer put: `[pclab:wrong-result] item 9 of producer 4 was
     ///   got (by consumer 0) but never put`;
     /// - with Options::per_producer_fifo, a consumer got a producer's items out of order:
-    ///   `[pclab:wrong-result] consumer 2 got item 8 of producer 1 before item 7 of producer 1`.
+    ///   `[pclab:order-violated] consumer 2 got item 8 of producer 1 before item 7 of producer 1`.
     ///
     /// Requires: every recording thread has been joined.
     ::testing::AssertionResult verify(Options options) const;
