@@ -84,6 +84,9 @@ function(_pclab_lab_tests_pch)
     endif()
     add_library(pclab_lab_tests_pch STATIC "${PROJECT_SOURCE_DIR}/cmake/probes/empty.cpp")
     target_link_libraries(pclab_lab_tests_pch PRIVATE pclab::testkit_main)
+    # Lab tests run on the perturbing sync layer (pclab/perturbed_sync.hpp); the header is
+    # precompiled with the same definition or the plain aliases would be baked in.
+    target_compile_definitions(pclab_lab_tests_pch PRIVATE PCLAB_SYNC_PERTURB)
     target_precompile_headers(pclab_lab_tests_pch PRIVATE
         <gtest/gtest.h> <pclab/testkit/testkit.hpp> <pclab/sync.hpp> <pclab/errors.hpp>
         <algorithm> <atomic> <chrono> <cstdint> <map> <memory> <set> <string> <thread> <vector>)
@@ -113,6 +116,7 @@ function(_pclab_add_impl impl impl_files)
     add_executable(${tests_target} ${LAB_TESTS})
     target_include_directories(${tests_target} BEFORE PRIVATE "${forward_dir}")
     target_link_libraries(${tests_target} PRIVATE pclab::testkit_main)
+    target_compile_definitions(${tests_target} PRIVATE PCLAB_SYNC_PERTURB)
     set_target_properties(${tests_target} PROPERTIES
         OUTPUT_NAME tests RUNTIME_OUTPUT_DIRECTORY "${output_dir}")
     # Every lab test program is built once per implementation and tree; parsing GoogleTest and

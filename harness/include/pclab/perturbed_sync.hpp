@@ -72,7 +72,7 @@ enum class Action : std::uint8_t {
 
 /// @brief One decision at a perturbation point.
 struct Decision {
-    Action action = Action::proceed;   ///< what to do
+    Action action = Action::proceed;    ///< what to do
     std::uint32_t spin_iterations = 0;  ///< for Action::spin, how many empty loop iterations
 
     /// @brief Decisions compare equal when they do the same thing.
@@ -82,16 +82,19 @@ struct Decision {
 /// @brief How often each kind of perturbation happens. A rate of "one in N" means each point
 ///        (or each wait) draws it with probability 1/N; 0 means never.
 struct Settings {
-    /// @brief Yield at one point in this many. 4: often enough to reorder most short critical
-    ///        sections, cheap enough (a yield costs about a microsecond) for 10^5-item tests.
-    std::uint32_t yield_one_in = 4;
-    /// @brief Spin at one point in this many (checked when no yield was drawn). 16: a yield
-    ///        does nothing when no other thread is ready on this core; a spin still lets the
-    ///        threads on the other cores overtake this one.
-    std::uint32_t spin_one_in = 16;
-    /// @brief The longest spin, in empty loop iterations. 2000: about 1-5 µs, the length of a
-    ///        few lock hand-overs; long enough to open a window, short enough to stay cheap.
-    std::uint32_t max_spin_iterations = 2000;
+    /// @brief Yield at one point in this many. 64: rare on purpose. A yield hands the core to
+    ///        any ready thread, including other processes': on a busy machine one costs a whole
+    ///        time slice (milliseconds), so frequent yields would make tests crawl.
+    std::uint32_t yield_one_in = 64;
+    /// @brief Spin at one point in this many (checked when no yield was drawn). 8: the main
+    ///        perturbation. A spin of a few microseconds between two critical sections, or
+    ///        while holding a lock, lets threads on the other cores overtake this one, which is
+    ///        what check-then-act and stolen wake-ups need; and it costs only those microseconds.
+    std::uint32_t spin_one_in = 8;
+    /// @brief The longest spin, in empty loop iterations. 4000: a few microseconds, the order
+    ///        of a lock hand-over to a thread on another core; long enough to open a window,
+    ///        short enough to stay cheap.
+    std::uint32_t max_spin_iterations = 4000;
     /// @brief Return spuriously from one wait in this many. 4: a waiting thread that re-checks
     ///        nothing is caught within a few waits.
     std::uint32_t spurious_wake_one_in = 4;
@@ -173,7 +176,9 @@ class Schedule {
     std::uint32_t consecutive_spurious_ = 0;
 };
 
-/// @brief Internals shared by the control functions and the wrappers; not for direct use.
+/// @cond PCLAB_INTERNAL
+// Internals shared by the control functions and the wrappers; not for direct use (and not in
+// the reference documentation).
 namespace detail {
 
 // Global control state. Constant-initialised atomics (no guarded statics, whose one-time
@@ -245,6 +250,7 @@ inline void spin(std::uint32_t iterations) noexcept {
 }
 
 }  // namespace detail
+/// @endcond
 
 /// @brief Sets the base seed and restarts every thread's decision sequence.
 ///
@@ -286,7 +292,9 @@ inline void configure(const Settings& settings) noexcept {
 
 /// @brief The rates in force (the defaults of Settings until configure() is called).
 /// Thread-safe. Never blocks.
-inline Settings current_settings() noexcept { return detail::current_settings(); }
+inline Settings current_settings() noexcept {
+    return detail::current_settings();
+}
 
 /// @brief Draws the calling thread's next decision for `point` from its Schedule, without
 ///        acting on it. What the wrappers call; exposed so tests can observe the sequence.
@@ -495,10 +503,10 @@ class condition_variable {
         std::unique_lock<std::mutex> lock;
     };
 
-    // A legal spurious wake-up: let go of the lock, give others a chance, take it back.
+    // A legal spurious wake-up: let go of the lock and take it back (the mutex's own
+    // perturbation points in between give others a chance to act first).
     static void spurious_return(std::unique_lock<mutex>& lock) {
         lock.unlock();
-        std::this_thread::yield();
         lock.lock();
     }
 

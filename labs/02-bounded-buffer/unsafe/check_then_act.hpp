@@ -1,5 +1,6 @@
 /// @file
-/// @brief pclab::BoundedBuffer that checks and acts in two critical sections (lab 02, unsafe variant `check_then_act`).
+/// @brief pclab::BoundedBuffer that checks and acts in two critical sections (lab 02, unsafe
+/// variant `check_then_act`).
 ///
 /// What changed from the reference solution: put() and get() wait for their condition in one
 /// critical section, release the mutex, and take it again to put or take the item. Each
@@ -24,7 +25,8 @@
 
 namespace pclab {
 
-/// @brief UNSAFE: the reference BoundedBuffer with each check and its action in separate critical sections. Do not copy this.
+/// @brief UNSAFE: the reference BoundedBuffer with each check and its action in separate critical
+/// sections. Do not copy this.
 ///
 /// It keeps the reference's interface so the same tests run against it; it breaks the
 /// reference's thread-safety contract (see the file comment for how).

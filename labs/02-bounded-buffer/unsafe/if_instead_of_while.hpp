@@ -1,5 +1,6 @@
 /// @file
-/// @brief pclab::BoundedBuffer with `if` where it needs `while` (lab 02, unsafe variant `if_instead_of_while`).
+/// @brief pclab::BoundedBuffer with `if` where it needs `while` (lab 02, unsafe variant
+/// `if_instead_of_while`).
 ///
 /// What changed from the reference solution: the two condition waits sit under `if` instead of
 /// `while`. Nothing else differs; every access is still under the mutex.
@@ -25,7 +26,8 @@
 
 namespace pclab {
 
-/// @brief UNSAFE: the reference BoundedBuffer with `if` around its condition waits. Do not copy this.
+/// @brief UNSAFE: the reference BoundedBuffer with `if` around its condition waits. Do not copy
+/// this.
 ///
 /// It keeps the reference's interface so the same tests run against it; it breaks the
 /// reference's thread-safety contract (see the file comment for how).

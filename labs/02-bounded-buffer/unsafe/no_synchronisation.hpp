@@ -1,5 +1,6 @@
 /// @file
-/// @brief pclab::BoundedBuffer without any synchronisation (lab 02, unsafe variant `no_synchronisation`).
+/// @brief pclab::BoundedBuffer without any synchronisation (lab 02, unsafe variant
+/// `no_synchronisation`).
 ///
 /// What changed from the reference solution: the mutex and both condition variables are gone.
 /// put() and get() read and write the ring and its counters directly, and "wait" by spinning
@@ -26,7 +27,8 @@
 
 namespace pclab {
 
-/// @brief UNSAFE: the reference BoundedBuffer with its mutex and condition variables removed. Do not copy this.
+/// @brief UNSAFE: the reference BoundedBuffer with its mutex and condition variables removed. Do
+/// not copy this.
 ///
 /// It keeps the reference's interface so the same tests run against it; it breaks the
 /// reference's thread-safety contract (see the file comment for how).

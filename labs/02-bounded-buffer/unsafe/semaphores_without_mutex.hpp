@@ -103,11 +103,11 @@ class BoundedBuffer {
     }
 
     const std::size_t capacity_;
-    pclab::counting_semaphore<> empty_slots_;     // free slots; starts at capacity_
-    pclab::counting_semaphore<> full_slots_{0};   // items; starts at 0
-    std::vector<std::optional<T>> slots_;         // guarded by nothing: the defect
-    std::size_t next_in_ = 0;                     // guarded by nothing
-    std::size_t next_out_ = 0;                    // guarded by nothing
+    pclab::counting_semaphore<> empty_slots_;    // free slots; starts at capacity_
+    pclab::counting_semaphore<> full_slots_{0};  // items; starts at 0
+    std::vector<std::optional<T>> slots_;        // guarded by nothing: the defect
+    std::size_t next_in_ = 0;                    // guarded by nothing
+    std::size_t next_out_ = 0;                   // guarded by nothing
 };
 
 }  // namespace pclab
