@@ -139,9 +139,8 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
     return result;
 }
 
-void fail_every_check(LabResult& lab_result, const Lab& lab,
-                      const std::vector<const CheckSpec*>& checks, const std::string& category,
-                      const std::string& message) {
+void fail_every_check(LabResult& lab_result, const std::vector<const CheckSpec*>& checks,
+                      const std::string& category, const std::string& message) {
     lab_result.lab_error_category = category;
     lab_result.lab_error = message;
     for (const CheckSpec* check : checks) {
@@ -154,7 +153,6 @@ void fail_every_check(LabResult& lab_result, const Lab& lab,
         result.message = message;
         lab_result.checks.push_back(result);
     }
-    (void)lab;
 }
 
 std::vector<const CheckSpec*> selected_checks(const Lab& lab,
@@ -292,7 +290,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             for (const std::string& file : staged->missing.at(lab->id)) {
                 files += (files.empty() ? "" : ", ") + file;
             }
-            fail_every_check(lab_result, *lab, checks, "missing-file",
+            fail_every_check(lab_result, checks, "missing-file",
                              "The submission has no " + files +
                                  ", so this lab cannot be graded. Submit the file at that path "
                                  "(the submission mirrors the kit's layout).");
@@ -321,7 +319,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             }
         }
         if (!build_error.empty()) {
-            fail_every_check(lab_result, *lab, checks, "compile-error",
+            fail_every_check(lab_result, checks, "compile-error",
                              "The code does not compile, so no check could run. The compiler's "
                              "first error:\n" +
                                  build_error);
