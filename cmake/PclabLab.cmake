@@ -5,6 +5,8 @@
 # implementation IMPL — `student`, `solution`, `unsafe-<variant>`:
 #   pclab-<slug>-<IMPL>-tests   → <tree>/labs/NN-slug/<IMPL>/tests
 #   pclab-<slug>-<IMPL>-demo    → <tree>/labs/NN-slug/<IMPL>/demo
+# Only the solution's demo is part of `all`: the others are built when `./pclab run` asks for
+# them (each demo is built once per implementation, and those are most of a tree's demos).
 # Each implementation gets a generated include directory with one forwarding header per
 # student file, so tests and demos `#include "result_list.hpp"` and never know which
 # implementation they are built against. The solution's tests are also registered with ctest.
@@ -93,6 +95,19 @@ function(_pclab_lab_tests_pch)
     pclab_target_warnings(pclab_lab_tests_pch)
 endfunction()
 
+# The precompiled header every demo reuses: CLI11 alone is most of a demo's compile time.
+function(_pclab_lab_demos_pch)
+    if(TARGET pclab_lab_demos_pch)
+        return()
+    endif()
+    add_library(pclab_lab_demos_pch STATIC "${PROJECT_SOURCE_DIR}/cmake/probes/empty.cpp")
+    target_link_libraries(pclab_lab_demos_pch PRIVATE pclab::sync CLI11::CLI11)
+    target_precompile_headers(pclab_lab_demos_pch PRIVATE
+        <CLI/CLI.hpp> <pclab/sync.hpp> <pclab/errors.hpp> <algorithm> <atomic> <chrono> <cstdint>
+        <iostream> <map> <mutex> <sstream> <string> <thread> <vector>)
+    pclab_target_warnings(pclab_lab_demos_pch)
+endfunction()
+
 # One implementation: forwarding headers, the tests executable and the demo executable.
 function(_pclab_add_impl impl impl_files)
     cmake_parse_arguments(PARSE_ARGV 2 ARG "STUDENT" "" "")
@@ -126,7 +141,13 @@ function(_pclab_add_impl impl impl_files)
 
     if(LAB_DEMO)
         set(demo_target "pclab-${lab_slug}-${impl}-demo")
-        add_executable(${demo_target} ${LAB_DEMO})
+        set(on_demand EXCLUDE_FROM_ALL)
+        if(impl STREQUAL "solution")
+            set(on_demand "")
+        endif()
+        _pclab_lab_demos_pch()
+        add_executable(${demo_target} ${on_demand} ${LAB_DEMO})
+        target_precompile_headers(${demo_target} REUSE_FROM pclab_lab_demos_pch)
         target_include_directories(${demo_target} BEFORE PRIVATE "${forward_dir}")
         target_link_libraries(${demo_target} PRIVATE pclab::sync CLI11::CLI11)
         set_target_properties(${demo_target} PROPERTIES

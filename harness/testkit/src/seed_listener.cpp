@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "pclab/testkit/thread_registry.hpp"
 #include "pclab/testkit/watchdog.hpp"
 
 namespace pclab::testkit {
@@ -18,6 +19,7 @@ SeedListener::SeedListener(std::uint64_t base_seed, std::string program, std::os
 
 void SeedListener::OnTestStart(const ::testing::TestInfo& test) {
     set_deadlock_report_footer(replay_note(base_seed_, program_, full_name_of(test)));
+    note_progress();  // a new test is progress, however quietly the last one ran
 }
 
 void SeedListener::OnTestEnd(const ::testing::TestInfo& test) {

@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
+#include "pclab/testkit/kernel_thread.hpp"
 #include "pclab/testkit/seed.hpp"
 #include "pclab/testkit/thread_registry.hpp"
 
@@ -65,15 +68,40 @@ Watchdog::~Watchdog() {
     timer_.join();
 }
 
+bool Watchdog::everyone_else_asleep() {
+    const pid_t self = KernelThread::calling_thread().tid();
+    std::vector<KernelThread> others = KernelThread::all_in_process();
+    std::erase_if(others, [self](const KernelThread& thread) { return thread.tid() == self; });
+    // wait_until_settled looks twice, 1 ms apart: a thread passing through a contended mutex
+    // sleeps for microseconds; a thread in a deadlock stays asleep.
+    constexpr auto kTwoLooks = std::chrono::milliseconds(5);
+    return wait_until_settled(others, kTwoLooks);
+}
+
 void Watchdog::wait_then_fire(std::chrono::steady_clock::time_point deadline) {
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (stop_requested_.wait_until(lock, deadline, [this] { return stopped_; })) {
-            return;
+    using Clock = std::chrono::steady_clock;
+    // The last time a look found some thread awake; quiet means asleep at every look since.
+    auto last_seen_awake = Clock::now();
+    while (true) {
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            const auto next_look = std::min(deadline, Clock::now() + kSampleInterval);
+            if (stop_requested_.wait_until(lock, next_look, [this] { return stopped_; })) {
+                return;
+            }
+        }
+        if (Clock::now() >= deadline) {
+            break;  // still running at 80% of the budget
+        }
+        if (!everyone_else_asleep()) {
+            last_seen_awake = Clock::now();
+        } else if (Clock::now() - last_seen_awake >= kQuietWindow &&
+                   time_since_progress() >= kQuietWindow) {
+            break;  // nobody has run for the whole window, so nobody can wake anybody
         }
     }
-    // Here: the deadline passed and nobody stopped us, so the process is still running at 80%
-    // of its budget. Report and end it before the grader's kill would silence it.
+    // Here: nobody stopped us, and the process is hung. Report and end it before the grader's
+    // kill would silence it.
     const std::string report = format_deadlock_report(time_since_progress());
     std::fflush(stdout);  // GoogleTest's "[ RUN ]" line first, so the report follows it
     write_all(STDERR_FILENO, report);

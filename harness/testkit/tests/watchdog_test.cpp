@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <latch>
 #include <regex>
@@ -70,6 +71,42 @@ TEST(Watchdog, EndsAHungTestWithAReportAndStatus86) {
     EXPECT_NE(run.output.find("\n  consumer 0: blocked in get()\n"), std::string::npos)
         << run.output;
     EXPECT_NE(run.output.find("\n[pclab:seed] 77\n"), std::string::npos) << run.output;
+}
+
+// Budget 10 minutes: the 80% deadline is 8 minutes away, so a report within a minute can only
+// come from the everyone-asleep rule (measured: 4.2-4.4 s after the start, plain and TSan).
+TEST(Watchdog, ReportsADeadlockSoonAfterEveryThreadFellAsleep) {
+    const auto start = std::chrono::steady_clock::now();
+    const test::ProgramRun run = test::run_this_program(
+        "PCLAB_SEED=78 PCLAB_TIMEOUT_MS=600000", "WatchdogSubject.DISABLED_HangsWithAStuckConsumer");
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(run.exit_status, Watchdog::kExitStatus) << run.output;
+    EXPECT_NE(run.output.find("\n  consumer 0: blocked in get()\n"), std::string::npos)
+        << run.output;
+    EXPECT_GE(elapsed, Watchdog::kQuietWindow);
+    EXPECT_LT(elapsed, std::chrono::minutes(1));
+}
+
+// The subject of Watchdog.WaitsForTheDeadlineWhileAThreadRuns: a worker that computes, without
+// any progress mark, for longer than the quiet window while the main thread sleeps in join.
+TEST(WatchdogSubject, DISABLED_ComputesQuietlyPastTheQuietWindow) {
+    StressRunner runner;
+    runner.add("worker", 1, [](int) {
+        const auto until = std::chrono::steady_clock::now() + Watchdog::kQuietWindow +
+                           std::chrono::seconds(1);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+    });
+    runner.run();
+}
+
+// A thread that runs is not a deadlock, however long nothing is marked as progress: the rule
+// needs every thread asleep.
+TEST(Watchdog, LetsARunningThreadComputePastTheQuietWindow) {
+    const test::ProgramRun run = test::run_this_program(
+        "PCLAB_TIMEOUT_MS=600000", "WatchdogSubject.DISABLED_ComputesQuietlyPastTheQuietWindow");
+    EXPECT_EQ(run.exit_status, 0) << run.output;
+    EXPECT_EQ(run.output.find("[pclab:deadlock]"), std::string::npos) << run.output;
 }
 
 TEST(Watchdog, StaysQuietWhenTheTestsFinishInTime) {

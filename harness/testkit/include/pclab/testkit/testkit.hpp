@@ -7,7 +7,9 @@
 /// | rng.hpp                 | Rng, the portable seeded generator                          |
 /// | seed_listener.hpp       | `[pclab:seed]` and a replay command for each failing test   |
 /// | thread_registry.hpp     | WatchedThread, ScopedActivity: who is where                 |
-/// | watchdog.hpp            | `[pclab:deadlock]` report and exit 86 at 80% of the budget  |
+/// | watchdog.hpp            | `[pclab:deadlock]` report and exit 86: all asleep, or late  |
+/// | kernel_thread.hpp       | the kernel's view of a thread: asleep yet? still running?   |
+/// | thread_cpu_time.hpp     | CPU time one thread has used (is a waiter sleeping?)        |
 /// | stress_runner.hpp       | run named workers together, rethrow their exceptions        |
 /// | exactly_once_ledger.hpp | every item put is got exactly once                          |
 /// | multiset_check.hpp      | values found equal values expected, counting repeats      |
@@ -23,11 +25,13 @@ namespace pclab::testkit {}
 
 #include "pclab/testkit/exactly_once_ledger.hpp"
 #include "pclab/testkit/failure_category.hpp"
+#include "pclab/testkit/kernel_thread.hpp"
 #include "pclab/testkit/multiset_check.hpp"
 #include "pclab/testkit/rng.hpp"
 #include "pclab/testkit/seed.hpp"
 #include "pclab/testkit/seed_listener.hpp"
 #include "pclab/testkit/stress_runner.hpp"
 #include "pclab/testkit/stress_test.hpp"
+#include "pclab/testkit/thread_cpu_time.hpp"
 #include "pclab/testkit/thread_registry.hpp"
 #include "pclab/testkit/watchdog.hpp"

@@ -3,7 +3,17 @@
 ///
 /// The grader gives every check a wall-clock budget (`PCLAB_TIMEOUT_MS`) and kills the process
 /// group when it runs out. Killed from outside, a process says nothing; so the watchdog fires
-/// first, at 80% of the budget, and says who was stuck where:
+/// first and says who was stuck where. It fires at the earlier of
+///
+/// - **everyone asleep**: for kQuietWindow nothing made progress (thread_registry.hpp) *and*
+///   every other thread of the process is asleep in the kernel. That is what a deadlock or a
+///   lost wake-up looks like from outside: nobody runs, so nobody can wake anybody. No test
+///   sleeps anywhere near that long (their measurement windows are 500 ms), and a thread that
+///   is merely slow, on a loaded machine, is runnable (`R`), not asleep; so correct code never
+///   trips it. It turns a 20-second check that hangs into a 4-second one.
+/// - **late**: 80% of the budget has passed (a thread spinning for ever is never asleep).
+///
+/// The report:
 ///
 /// @code
 /// [pclab:deadlock] no progress for 4210 ms
@@ -28,10 +38,11 @@
 
 namespace pclab::testkit {
 
-/// @brief A timer thread that reports and ends the process if it is still running at 80% of
-///        its budget.
+/// @brief A timer thread that reports and ends the process when every thread has been asleep
+///        without progress for kQuietWindow, or when it is still running at 80% of its budget.
 ///
 /// Abstract state: a deadline (construction time + 80% of the budget) and a flag `stopped`.
+/// Its thread wakes every kSampleInterval to read the other threads' states from `/proc`.
 /// Not copyable or movable. Its thread is a plain `std::thread`, deliberately outside any
 /// scheduling control that pclab::thread may gain.
 class Watchdog {
@@ -42,6 +53,13 @@ class Watchdog {
     /// @brief Fires at this share of the budget, leaving the remaining 20% for the report to
     ///        be written and read before the grader's own kill.
     static constexpr double kFireFraction = 0.8;
+
+    /// @brief How long every thread must be asleep with no progress before it is a deadlock:
+    ///        8 times the longest deliberate sleep in a lab test (500 ms), 10^5 times a wake-up.
+    static constexpr std::chrono::milliseconds kQuietWindow{4000};
+
+    /// @brief How often the timer thread looks at the other threads.
+    static constexpr std::chrono::milliseconds kSampleInterval{200};
 
     /// @brief Reads `PCLAB_TIMEOUT_MS`.
     /// @return nothing when unset; the budget otherwise.
@@ -60,6 +78,7 @@ class Watchdog {
 
   private:
     void wait_then_fire(std::chrono::steady_clock::time_point deadline);
+    static bool everyone_else_asleep();
 
     std::mutex mutex_;
     std::condition_variable stop_requested_;
