@@ -91,6 +91,24 @@ std::vector<std::string> lab_ids() {
     return ids;
 }
 
+// No false failure over 20 consecutive grading runs of the labs whose checks wait on other
+// threads the most (task_done/join, shutdown), each run with its own base seed: a check that
+// fails correct code once in 20 fails here. About 6 s per run on 2 cores.
+TEST(GradeSolution, FullMarksInTwentyConsecutiveRunsOfLabs04And05) {
+    constexpr int kRuns = 20;
+    for (int run_index = 0; run_index < kRuns; ++run_index) {
+        const std::string seed = std::to_string(5001 + run_index);
+        const GraderRun run =
+            run_grader({"grade", "04", "05", "--impl", "solution", "--no-build", "--seed", seed});
+        ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+        ASSERT_TRUE(run.report.is_object()) << describe(run);
+        ASSERT_GT(run.report["max_score"].get<int>(), 0);
+        EXPECT_EQ(run.report["score"], run.report["max_score"])
+            << "false failure in run " << run_index + 1 << " (seed " << seed << ")\n"
+            << describe(run);
+    }
+}
+
 // Every unsafe variant must lose points, and in the category its lab.json declares: a
 // variant caught only by accident (say, a crash where a data race was promised) fails here.
 // One test per lab, so ctest can grade two labs' variants at once (tests/CMakeLists.txt).

@@ -77,8 +77,9 @@ TEST(Watchdog, EndsAHungTestWithAReportAndStatus86) {
 // come from the everyone-asleep rule (measured: 4.2-4.4 s after the start, plain and TSan).
 TEST(Watchdog, ReportsADeadlockSoonAfterEveryThreadFellAsleep) {
     const auto start = std::chrono::steady_clock::now();
-    const test::ProgramRun run = test::run_this_program(
-        "PCLAB_SEED=78 PCLAB_TIMEOUT_MS=600000", "WatchdogSubject.DISABLED_HangsWithAStuckConsumer");
+    const test::ProgramRun run =
+        test::run_this_program("PCLAB_SEED=78 PCLAB_TIMEOUT_MS=600000",
+                               "WatchdogSubject.DISABLED_HangsWithAStuckConsumer");
     const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(run.exit_status, Watchdog::kExitStatus) << run.output;
     EXPECT_NE(run.output.find("\n  consumer 0: blocked in get()\n"), std::string::npos)
@@ -92,8 +93,8 @@ TEST(Watchdog, ReportsADeadlockSoonAfterEveryThreadFellAsleep) {
 TEST(WatchdogSubject, DISABLED_ComputesQuietlyPastTheQuietWindow) {
     StressRunner runner;
     runner.add("worker", 1, [](int) {
-        const auto until = std::chrono::steady_clock::now() + Watchdog::kQuietWindow +
-                           std::chrono::seconds(1);
+        const auto until =
+            std::chrono::steady_clock::now() + Watchdog::kQuietWindow + std::chrono::seconds(1);
         while (std::chrono::steady_clock::now() < until) {
         }
     });
