@@ -26,8 +26,8 @@ namespace {
 
 namespace category = pclab::testkit::category;
 
-// Appender a appends a * kStride + k for k = 0, 1, ... (as in concurrent_appends_test.cpp).
-constexpr std::int64_t kStride = 1'000'000;  // more than any appender's count
+// Appender a appends a * kAppenderStride + k for k = 0, 1, ... (as in concurrent_appends_test.cpp).
+constexpr std::int64_t kAppenderStride = 1'000'000;  // more than any appender's count
 
 // A violation a reader saw: the first one is enough, and is reported after the join.
 struct Violation {
@@ -40,8 +40,8 @@ std::optional<Violation> check_snapshot(const std::vector<std::int64_t>& snapsho
     std::vector<std::int64_t> next(static_cast<std::size_t>(appenders), 0);
     for (std::size_t i = 0; i < snapshot.size(); ++i) {
         const std::int64_t value = snapshot[i];
-        const std::int64_t a = value / kStride;
-        const std::int64_t k = value % kStride;
+        const std::int64_t a = value / kAppenderStride;
+        const std::int64_t k = value % kAppenderStride;
         if (value < 0 || a >= appenders) {
             return Violation{category::kWrongResult, "a snapshot holds " + std::to_string(value) +
                                                          " at index " + std::to_string(i) +
@@ -99,7 +99,7 @@ TEST_F(SnapshotWhileAppending, SnapshotsAreConsistentAndSizesNeverShrink) {
             {
                 const pclab::testkit::ScopedActivity inside("ResultList::append()");
                 for (std::int64_t k = 0; k < per_appender; ++k) {
-                    list.append(a * kStride + k);
+                    list.append(a * kAppenderStride + k);
                 }
             }
             appenders_running.fetch_sub(1, std::memory_order_release);

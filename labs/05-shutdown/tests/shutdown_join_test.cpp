@@ -34,7 +34,7 @@ using lab05::holds;
 using pclab::testkit::category::kEarlyJoin;
 using pclab::testkit::category::kWrongResult;
 
-constexpr int kRounds = 6;      // measured 0.1-0.6 s mean, 1.3 s max per test under TSan
+constexpr int kJoinRounds = 6;  // measured 0.1-0.6 s mean, 1.3 s max per test under TSan
 constexpr int kMaxJoiners = 4;  // 2x the grading cores: several wait at once
 constexpr int kMaxItems = 50;   // the count matters, not the traffic
 
@@ -77,7 +77,7 @@ class ShutdownJoin : public lab05::ShutdownTest {
 // Joiners wait; the queue is shut down softly; more joiners come after. A consumer then marks
 // the tasks done (task_done counts puts, so it needs no get). Nobody may return before the last.
 TEST_F(ShutdownJoin, SoftShutdownDoesNotReleaseJoiners) {
-    run_rounds(kRounds, [&](int) {
+    run_rounds(kJoinRounds, [&](int) {
         const int items = static_cast<int>(rng().between(1, kMaxItems));
         const int joiners = static_cast<int>(rng().between(1, kMaxJoiners));
         const int late_joiners = static_cast<int>(rng().between(1, kMaxJoiners));
@@ -121,7 +121,7 @@ TEST_F(ShutdownJoin, SoftShutdownDoesNotReleaseJoiners) {
 // Nothing taken: an immediate shutdown discards every unfinished item, the count drops to 0,
 // and every joiner must return.
 TEST_F(ShutdownJoin, ImmediateShutdownReleasesJoinersWhenNothingIsTaken) {
-    run_rounds(kRounds, [&](int) {
+    run_rounds(kJoinRounds, [&](int) {
         const int items = static_cast<int>(rng().between(1, kMaxItems));
         const int joiners = static_cast<int>(rng().between(1, kMaxJoiners));
         SCOPED_TRACE(std::to_string(items) + " puts, no gets, " + std::to_string(joiners) +
@@ -155,7 +155,7 @@ TEST_F(ShutdownJoin, ImmediateShutdownReleasesJoinersWhenNothingIsTaken) {
 // Some items taken by get and not yet done: an immediate shutdown discards the rest, but the
 // joiners must wait for the taken ones' task_done.
 TEST_F(ShutdownJoin, ImmediateShutdownKeepsJoinersForItemsStillBeingProcessed) {
-    run_rounds(kRounds, [&](int) {
+    run_rounds(kJoinRounds, [&](int) {
         const int items = static_cast<int>(rng().between(1, kMaxItems));
         const int taken = static_cast<int>(rng().between(1, items));
         const int joiners = static_cast<int>(rng().between(1, kMaxJoiners));

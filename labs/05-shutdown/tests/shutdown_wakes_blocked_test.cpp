@@ -35,12 +35,12 @@ using namespace std::chrono_literals;
 constexpr auto kLongTimeout = 1h;
 // Enough threads that "wake one" cannot pass for "wake all", a few rounds of each count.
 constexpr int kMaxBlocked = 6;
-constexpr int kRounds = 6;  // measured 0.3-0.4 s mean, 1.0 s max per test under TSan
+constexpr int kWakeRounds = 6;  // measured 0.3-0.4 s mean, 1.0 s max per test under TSan
 
 class ShutdownWakesBlocked : public lab05::ShutdownTest {};
 
 TEST_F(ShutdownWakesBlocked, EveryBlockedGetterWakesWithShutDown) {
-    run_rounds(kRounds, [&](int round) {
+    run_rounds(kWakeRounds, [&](int round) {
         const int getters = static_cast<int>(rng().between(2, kMaxBlocked));
         const bool immediate = round % 2 == 1;
         SCOPED_TRACE(std::to_string(getters) + " consumers blocked in get() on an empty queue, " +
@@ -83,7 +83,7 @@ TEST_F(ShutdownWakesBlocked, EveryBlockedGetterWakesWithShutDown) {
 }
 
 TEST_F(ShutdownWakesBlocked, EveryBlockedPutterWakesWithShutDownAndPutsNothing) {
-    run_rounds(kRounds, [&](int round) {
+    run_rounds(kWakeRounds, [&](int round) {
         const int putters = static_cast<int>(rng().between(2, kMaxBlocked));
         const auto maxsize = static_cast<std::size_t>(rng().between(1, 4));
         const bool immediate = round % 2 == 1;
