@@ -154,8 +154,11 @@ int measure_rates(const RatesOptions& options) {
     uname(&machine);
     std::ostringstream page;
     page << "Measured " << today() << " on " << machine.machine << " ("
-         << std::thread::hardware_concurrency() << " cores) with\n\n    ./pclab rates --runs "
-         << options.runs << " --first-seed " << options.first_seed
+         << std::thread::hardware_concurrency() << " cores) with\n\n    ./pclab rates";
+    for (const std::string& lab : options.labs) {
+        page << ' ' << lab;
+    }
+    page << " --runs " << options.runs << " --first-seed " << options.first_seed
          << "\n\nEach row grades one implementation " << options.runs << " times with seeds "
          << options.first_seed << ".."
          << options.first_seed + static_cast<std::uint64_t>(options.runs) - 1
