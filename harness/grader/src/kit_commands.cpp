@@ -165,7 +165,11 @@ int lint(const fs::path& root) {
     std::vector<std::string> tidy = {"run-clang-tidy", "-p", (root / "build/lint").string(),
                                      "-quiet",         "-j", "2"};
     for (const fs::path& file : kit_sources(root, false)) {
-        if (file.generic_string().find("/unsafe/") == std::string::npos) {
+        // Unsafe variants are wrong on purpose. harness/explore needs std::source_location,
+        // which clang 14 (Debian 12's clang-tidy) cannot compile against libstdc++ 12.
+        const std::string path = file.generic_string();
+        if (path.find("/unsafe/") == std::string::npos &&
+            path.find("/harness/explore/") == std::string::npos) {
             tidy.push_back(file.string());
         }
     }

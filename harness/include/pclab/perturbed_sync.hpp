@@ -332,7 +332,7 @@ inline bool next_wait_is_spurious() noexcept {
 /// Meets the standard's Mutex requirements, so it works with `std::lock_guard`,
 /// `std::unique_lock` and `std::scoped_lock`; mutual exclusion and happens-before are exactly
 /// those of the wrapped `std::mutex`. Not copyable or movable. Thread-safe. `lock()` blocks.
-class mutex {
+class mutex {  // NOLINT(readability-identifier-naming): the std name it stands for
   public:
     /// @brief Creates an unlocked mutex.
     constexpr mutex() noexcept = default;
@@ -383,7 +383,7 @@ class mutex {
 /// overloads taking a predicate loop until it holds, so they never return early; code that
 /// waits without re-checking its condition is what these returns catch.
 /// Not copyable or movable. Thread-safe. `wait*` blocks.
-class condition_variable {
+class condition_variable {  // NOLINT(readability-identifier-naming): the std name it stands for
   public:
     /// @brief Creates a condition variable nobody waits on.
     condition_variable() = default;
@@ -527,7 +527,7 @@ class condition_variable {
 /// Not copyable or movable. Thread-safe. `acquire()` blocks.
 /// @tparam LeastMaxValue the largest count the semaphore must be able to hold.
 template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
-class counting_semaphore {
+class counting_semaphore {  // NOLINT(readability-identifier-naming): the std name it stands for
   public:
     /// @brief The largest count this semaphore can hold.
     static constexpr std::ptrdiff_t max() noexcept {

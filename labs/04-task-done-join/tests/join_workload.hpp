@@ -151,6 +151,7 @@ inline JoinRecord run_join_round(pclab::Queue<Item>& queue, const JoinPlan& plan
     const Item first_slow_item = plan.items - plan.slow_items;  // slow: the last ones put
 
     std::vector<std::uint64_t> consumer_seeds;
+    consumer_seeds.reserve(static_cast<std::size_t>(plan.consumers));
     for (int c = 0; c < plan.consumers; ++c) {
         consumer_seeds.push_back(seeds.next());
     }
