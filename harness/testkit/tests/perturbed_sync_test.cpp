@@ -135,6 +135,7 @@ TEST_F(PerturbedSync, EveryLockTypeExcludes) {
     std::int64_t guarded_count = 0;  // guarded by first
     std::int64_t both_count = 0;     // guarded by first and second together
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kIncrementsPerThread; ++i) {
@@ -183,6 +184,7 @@ TEST_F(PerturbedSync, SemaphoreKeepsItsCount) {
     std::atomic<int> inside{0};
     std::atomic<int> most_inside{0};
     std::vector<std::thread> threads;
+    threads.reserve(2 * kPermits);
     for (int t = 0; t < 2 * kPermits; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < kRounds; ++i) {

@@ -56,6 +56,7 @@ TEST_F(SeedProgram, HundredSquaresAreThereWhenJoinReturns) {
         const int consumers = static_cast<int>(rng().between(2, kMaxConsumers));
         SCOPED_TRACE(std::to_string(consumers) + " consumers");
         std::vector<std::uint64_t> seeds;
+        seeds.reserve(static_cast<std::size_t>(consumers));
         for (int c = 0; c < consumers; ++c) {
             seeds.push_back(rng().next());
         }

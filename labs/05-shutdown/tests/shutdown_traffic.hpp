@@ -117,6 +117,7 @@ inline void run_traffic(pclab::Queue<TaggedItem>& queue, const TrafficPlan& plan
     };
     pclab::testkit::Rng seeds(seed);
     std::vector<std::uint64_t> consumer_seeds;
+    consumer_seeds.reserve(static_cast<std::size_t>(plan.consumers));
     for (int c = 0; c < plan.consumers; ++c) {
         consumer_seeds.push_back(seeds.next());
     }
