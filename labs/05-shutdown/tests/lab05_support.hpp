@@ -15,17 +15,20 @@
 #include <vector>
 
 #include "pclab/errors.hpp"
-#include "pclab/testkit/failure_category.hpp"
+#include "pclab/testkit/call_outcome.hpp"
 #include "pclab/testkit/kernel_thread.hpp"
 #include "pclab/testkit/stress_test.hpp"
 #include "queue.hpp"
 
 namespace lab05 {
 
-// The plain `assertion` category: a member broke its contract in a way that has no category of
-// its own (a wrong exception, a wrong flag).
-inline constexpr std::string_view kContractBroken = "assertion";
-static_assert(pclab::is_failure_category(kContractBroken));
+// How a call ended and the contract assertions: shared with lab 03 through the testkit.
+using pclab::testkit::describe;
+using pclab::testkit::ended_as;
+using pclab::testkit::holds;
+using pclab::testkit::kContractBroken;
+using pclab::testkit::Outcome;
+using pclab::testkit::outcome_of;
 
 // How long a test waits for its blocked threads to fall asleep before it shuts the queue down
 // anyway. They need microseconds; 2 s covers a TSan build on a loaded machine. Running out only
@@ -46,71 +49,6 @@ class ShutdownTest : public pclab::testkit::StressTest {
         immediate.shutdown(/*immediate=*/true);
     }
 };
-
-enum class Outcome { returned, full, empty, shut_down, invalid_argument, logic_error, other };
-
-// "return normally", "throw pclab::Full", ... (`done`: "returned normally", "threw ...").
-inline std::string describe(Outcome outcome, bool done = true) {
-    const std::string threw = done ? "threw " : "throw ";
-    switch (outcome) {
-        case Outcome::returned:
-            return done ? "returned normally" : "return normally";
-        case Outcome::full:
-            return threw + "pclab::Full";
-        case Outcome::empty:
-            return threw + "pclab::Empty";
-        case Outcome::shut_down:
-            return threw + "pclab::ShutDown";
-        case Outcome::invalid_argument:
-            return threw + "std::invalid_argument";
-        case Outcome::logic_error:
-            return threw + "std::logic_error";
-        case Outcome::other:
-            break;
-    }
-    return threw + "an exception the contract does not name";
-}
-
-// Runs `call` and says how it ended. pclab::NotImplemented is not an outcome but an unfinished
-// stub: it propagates, so the test fails as `not-implemented` naming the member.
-template <class Call>
-Outcome outcome_of(Call&& call) {
-    try {
-        call();
-        return Outcome::returned;
-    } catch (const pclab::NotImplemented&) {
-        throw;
-    } catch (const pclab::Full&) {
-        return Outcome::full;
-    } catch (const pclab::Empty&) {
-        return Outcome::empty;
-    } catch (const pclab::ShutDown&) {
-        return Outcome::shut_down;
-    } catch (const std::invalid_argument&) {
-        return Outcome::invalid_argument;
-    } catch (const std::logic_error&) {
-        return Outcome::logic_error;
-    } catch (const std::exception&) {
-        return Outcome::other;
-    }
-}
-
-// Success when `ok`; otherwise a failure tagged `category`, explained by what the caller
-// streams after it (no source text quoted, so a student reads only the explanation).
-inline ::testing::AssertionResult holds(bool ok, std::string_view category) {
-    return ok ? ::testing::AssertionSuccess() : pclab::testkit::tagged_failure(category);
-}
-
-// Succeeds when `actual == expected`; otherwise an `assertion` failure naming the call.
-inline ::testing::AssertionResult ended_as(Outcome expected, Outcome actual,
-                                           std::string_view call) {
-    if (actual == expected) {
-        return ::testing::AssertionSuccess();
-    }
-    return pclab::testkit::tagged_failure(kContractBroken)
-           << call << " must " << describe(expected, false) << ", but it " << describe(actual)
-           << ".";
-}
 
 // Counts a latch down when it goes out of scope, however the scope is left (a shutdown that
 // throws must still let the threads waiting for it go).
