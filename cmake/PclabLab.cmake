@@ -1,17 +1,20 @@
-# pclab_add_lab(TESTS <test sources...> [DEMO <demo source>])
+# pclab_add_lab(TESTS <test sources...> [EXPLORE <exploration sources...>] [DEMO <demo source>])
 #
 # Called from labs/NN-slug/CMakeLists.txt. Reads the lab's lab.json (the one place where a lab
 # declares its student files, unsafe variants and checks) and defines, for every
 # implementation IMPL — `student`, `solution`, `unsafe-<variant>`:
 #   pclab-<slug>-<IMPL>-tests   → <tree>/labs/NN-slug/<IMPL>/tests
+#   pclab-<slug>-<IMPL>-explore → <tree>/labs/NN-slug/<IMPL>/explore  (trees with pclab::explore)
 #   pclab-<slug>-<IMPL>-demo    → <tree>/labs/NN-slug/<IMPL>/demo
+# The exploration program is built with PCLAB_SYNC_EXPLORE: the lab's pclab::mutex, thread, ...
+# are the controlled scheduler's wrappers, and each of its tests explores one scenario.
 # Only the solution's demo is part of `all`: the others are built when `./pclab run` asks for
 # them (each demo is built once per implementation, and those are most of a tree's demos).
 # Each implementation gets a generated include directory with one forwarding header per
 # student file, so tests and demos `#include "result_list.hpp"` and never know which
 # implementation they are built against. The solution's tests are also registered with ctest.
 function(pclab_add_lab)
-    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "DEMO" "TESTS")
+    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "DEMO" "TESTS;EXPLORE")
     if(NOT LAB_TESTS)
         message(FATAL_ERROR "pclab_add_lab: TESTS is required")
     endif()
@@ -55,6 +58,11 @@ function(pclab_add_lab)
     _pclab_add_impl(solution "${impl_files}")
     add_test(NAME "${lab_slug}.solution" COMMAND pclab-${lab_slug}-solution-tests)
     set_tests_properties("${lab_slug}.solution" PROPERTIES LABELS "lab;${lab_slug}")
+    if(TARGET pclab-${lab_slug}-solution-explore)
+        add_test(NAME "${lab_slug}.solution.explore" COMMAND pclab-${lab_slug}-solution-explore)
+        set_tests_properties("${lab_slug}.solution.explore" PROPERTIES
+            LABELS "lab;explore;${lab_slug}")
+    endif()
 
     string(JSON variant_count LENGTH "${lab_json}" unsafe_variants)
     if(variant_count GREATER 0)
@@ -94,6 +102,21 @@ function(_pclab_lab_tests_pch)
         <algorithm> <atomic> <chrono> <cstdint> <map> <memory> <set> <string> <thread> <vector>)
     _pclab_lab_debug_info(pclab_lab_tests_pch)
     pclab_target_warnings(pclab_lab_tests_pch)
+endfunction()
+
+# The precompiled header every lab exploration program reuses: as above, in explore mode.
+function(_pclab_lab_explore_pch)
+    if(TARGET pclab_lab_explore_pch)
+        return()
+    endif()
+    add_library(pclab_lab_explore_pch STATIC "${PROJECT_SOURCE_DIR}/cmake/probes/empty.cpp")
+    target_link_libraries(pclab_lab_explore_pch PRIVATE pclab::testkit_main pclab::explore_lab)
+    target_compile_definitions(pclab_lab_explore_pch PRIVATE PCLAB_SYNC_EXPLORE)
+    target_precompile_headers(pclab_lab_explore_pch PRIVATE
+        <gtest/gtest.h> <pclab/explore/lab_exploration.hpp> <pclab/sync.hpp> <pclab/errors.hpp>
+        <algorithm> <chrono> <cstdint> <map> <memory> <optional> <set> <string> <vector>)
+    _pclab_lab_debug_info(pclab_lab_explore_pch)
+    pclab_target_warnings(pclab_lab_explore_pch)
 endfunction()
 
 # Line tables only (-g1) for the lab test programs: file:line in ThreadSanitizer reports, in
@@ -150,6 +173,20 @@ function(_pclab_add_impl impl impl_files)
     target_precompile_headers(${tests_target} REUSE_FROM pclab_lab_tests_pch)
     _pclab_lab_debug_info(${tests_target})
     pclab_target_warnings(${tests_target} ${student_flag})
+
+    if(LAB_EXPLORE AND TARGET pclab::explore_lab)
+        _pclab_lab_explore_pch()
+        set(explore_target "pclab-${lab_slug}-${impl}-explore")
+        add_executable(${explore_target} ${LAB_EXPLORE})
+        target_include_directories(${explore_target} BEFORE PRIVATE "${forward_dir}")
+        target_link_libraries(${explore_target} PRIVATE pclab::testkit_main pclab::explore_lab)
+        target_compile_definitions(${explore_target} PRIVATE PCLAB_SYNC_EXPLORE)
+        set_target_properties(${explore_target} PROPERTIES
+            OUTPUT_NAME explore RUNTIME_OUTPUT_DIRECTORY "${output_dir}")
+        target_precompile_headers(${explore_target} REUSE_FROM pclab_lab_explore_pch)
+        _pclab_lab_debug_info(${explore_target})
+        pclab_target_warnings(${explore_target} ${student_flag})
+    endif()
 
     if(LAB_DEMO)
         set(demo_target "pclab-${lab_slug}-${impl}-demo")

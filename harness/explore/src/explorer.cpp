@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -82,16 +83,25 @@ ExploreResult result_of(RunRecord record, ScheduleId id, std::uint32_t schedules
     return result;
 }
 
-std::string location_text(const std::source_location& where) {
-    if (where.line() == 0) {
+// The file name of `where` without its directories; empty when unknown, or when it is a line
+// of the standard library (a default argument evaluated inside, say, vector::emplace_back):
+// no location is better than one that points away from the student's code.
+std::string file_text(const std::source_location& where) {
+    std::string_view file = where.file_name();
+    if (where.line() == 0 || file.starts_with("/usr/include/") ||
+        file.find("/c++/") != std::string_view::npos) {
         return "";
     }
-    std::string_view file = where.file_name();
     const std::size_t slash = file.find_last_of('/');
     if (slash != std::string_view::npos) {
         file.remove_prefix(slash + 1);
     }
-    return std::string(file) + ":" + std::to_string(where.line());
+    return std::string(file);
+}
+
+std::string location_text(const std::source_location& where) {
+    const std::string file = file_text(where);
+    return file.empty() ? file : file + ":" + std::to_string(where.line());
 }
 
 std::string thread_name(const RunRecord& record, std::size_t thread) {
@@ -197,12 +207,19 @@ std::string format_trace(const RunRecord& record, std::string_view schedule_id) 
         headers.push_back(thread_name(record, column));
         widths.push_back(headers.back().size());
     }
+    // A column names a file once and then only lines while the file stays the same: the
+    // trace stays narrow enough to read without losing where each step is.
+    std::vector<std::string> last_file(columns);
     std::vector<std::string> cells;
     for (const Step& step : record.steps) {
         std::string cell = step.operation;
-        const std::string where = location_text(step.where);
-        if (!where.empty()) {
-            cell += " @ " + where;
+        const std::string file = file_text(step.where);
+        if (!file.empty()) {
+            const bool same_file = step.thread < columns && last_file[step.thread] == file;
+            cell += " @ " + (same_file ? "line " : file + ":") + std::to_string(step.where.line());
+            if (step.thread < columns) {
+                last_file[step.thread] = file;
+            }
         }
         if (step.thread < columns) {
             widths[step.thread] = std::max(widths[step.thread], cell.size());
@@ -269,16 +286,36 @@ ExploreResult explore(const ExploreBody& body, const ExploreOptions& options) {
     id.pct_steps = std::max<std::uint64_t>(options.pct_calibration_steps, 1);
     id.spurious_wake_one_in = options.spurious_wake_one_in;
     id.scheduler = options.scheduler;
+    std::optional<ExploreResult> found;
+    std::uint32_t failures = 0;
     for (std::uint32_t schedule = 0; schedule < options.schedules; ++schedule) {
+        if (found.has_value() && schedule - (found->schedules_run - 1) > options.shorten_within) {
+            break;
+        }
         id.schedule = schedule;
         const std::unique_ptr<Strategy> strategy = make_strategy(id);
         RunRecord record = run_schedule(body, *strategy, id.scheduler);
         if (record.verdict.failed()) {
-            return result_of(std::move(record), id, schedule + 1);
+            ++failures;
+            if (!found.has_value()) {
+                found = result_of(std::move(record), id, schedule + 1);
+                found->first_failure_steps = found->record.steps.size();
+            } else if (record.verdict.kind == found->verdict.kind &&
+                       record.steps.size() < found->record.steps.size()) {
+                // A shorter schedule that fails the same way: the same story, fewer steps.
+                const std::uint32_t first = found->schedules_run;
+                const std::size_t first_steps = found->first_failure_steps;
+                found = result_of(std::move(record), id, first);
+                found->first_failure_steps = first_steps;
+            }
         }
         if (options.strategy == StrategyKind::pct && schedule == 0) {
             id.pct_steps = std::max<std::uint64_t>(record.scheduling_points, 1);
         }
+    }
+    if (found.has_value()) {
+        found->failing_schedules_seen = failures;
+        return std::move(*found);
     }
     ExploreResult result;
     result.schedules_run = options.schedules;

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -190,6 +193,42 @@ TEST(Scheduler, ReportsUnlockOfAMutexNotHeldAsMisuse) {
     ASSERT_TRUE(result.failed);
     EXPECT_EQ(result.verdict.kind, VerdictKind::misuse);
     EXPECT_NE(result.verdict.message.find("does not hold"), std::string::npos);
+}
+
+// A detached thread still running when the body returns fails the run, and is never resumed.
+// The worker hands the baton back at every yield, so the body often returns (and abandons it)
+// while the worker's OS thread is still between handing the baton on and parking. A scheduler
+// that read the worker's `ended` flag after the hand-over let it go on from there, beside later
+// runs: this test then died (std::terminate, once a segmentation fault) in 10 runs of 10, and so
+// did most seeds of lab 05's detached_consumers exploration. Each run leaves its worker's OS
+// thread parked for good, so the test makes no more runs than that needed.
+TEST(Scheduler, DetachedThreadStillRunningFailsTheRunAndIsNeverResumed) {
+    constexpr int kRuns = 100;  // about 30 ms
+    std::atomic<int> worker_yields{0};
+    for (int run = 0; run < kRuns; ++run) {
+        RandomStrategy strategy(static_cast<std::uint64_t>(run));
+        const RunRecord record = run_schedule(
+            [&]() -> std::optional<std::string> {
+                thread worker("worker", [&] {
+                    for (;;) {
+                        this_thread::yield();
+                        worker_yields.fetch_add(1);
+                    }
+                });
+                worker.detach();
+                this_thread::yield();
+                return std::nullopt;
+            },
+            strategy);
+        ASSERT_EQ(record.verdict.kind, VerdictKind::misuse) << "run " << run;
+        EXPECT_NE(record.verdict.message.find("detached thread(s) still running"),
+                  std::string::npos)
+            << record.verdict.message;
+    }
+    const int yields_after_the_runs = worker_yields.load();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a resumed worker would yield
+    EXPECT_EQ(worker_yields.load(), yields_after_the_runs)
+        << "an abandoned worker went on running after its run had ended";
 }
 
 TEST(Scheduler, ReportsSemaphoreReleasePastItsMaximumAsMisuse) {

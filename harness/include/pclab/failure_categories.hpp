@@ -20,7 +20,7 @@ struct FailureCategory {
 };
 
 /// @brief Every category, in the order the documentation lists them.
-inline constexpr std::array<FailureCategory, 15> kFailureCategories = {{
+inline constexpr std::array<FailureCategory, 16> kFailureCategories = {{
     {"data-race", "two threads touched the same memory with nothing ordering the accesses"},
     {"lost-item", "an item that was put never came out"},
     {"duplicate-item", "an item came out more than once"},
@@ -34,6 +34,7 @@ inline constexpr std::array<FailureCategory, 15> kFailureCategories = {{
     {"memory-limit", "the check used more memory than allowed"},
     {"compile-error", "the code does not compile"},
     {"missing-file", "the submission lacks a student file"},
+    {"std-sync-name", "the code names std::mutex, std::thread, ... instead of the pclab:: names"},
     {"not-implemented", "a member still throws pclab::NotImplemented"},
     {"assertion", "another expectation of a test failed"},
 }};

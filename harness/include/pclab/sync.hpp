@@ -1,7 +1,7 @@
 /// @file
 /// @brief The synchronisation vocabulary lab code uses: `pclab::mutex`,
 ///        `pclab::condition_variable`, `pclab::counting_semaphore`, `pclab::binary_semaphore`,
-///        `pclab::thread`.
+///        `pclab::thread` and `pclab::this_thread::yield`, `sleep_for`, `sleep_until`.
 ///
 /// Lab code (student files, reference solutions, the given parts of each lab) names these
 /// instead of the `std::` types. Everything you know about the standard types holds exactly:
@@ -17,8 +17,17 @@
 /// spuriously, which makes rare interleavings (and the bugs that need them) common. Code written
 /// against `pclab::` names picks that up by recompiling; code that names `std::mutex` directly
 /// would silently escape it. Without the macro (the demos, your own programs) every name below
-/// is a plain alias of its `std::` counterpart at zero cost. `pclab::thread` is always
-/// `std::thread`.
+/// is a plain alias of its `std::` counterpart at zero cost.
+///
+/// When the macro `PCLAB_SYNC_EXPLORE` is defined (the kit defines it for each lab's
+/// exploration program), every name, `pclab::thread` and `pclab::this_thread` included, names
+/// the controlled-scheduler wrapper of `<pclab/explore/sync.hpp>`: threads run one at a time,
+/// every lock, unlock, wait, notify, semaphore operation, thread start and join is a point
+/// where a seeded strategy picks who runs next, and a failing schedule can be printed step by
+/// step and replayed exactly. This is why the grader rejects lab code that names `std::mutex`,
+/// `std::condition_variable`, `std::thread` (and the other std primitives) directly: those
+/// threads and locks would run outside the scheduler, which could then neither see nor
+/// control them.
 #pragma once
 
 #include <condition_variable>
@@ -28,15 +37,22 @@
 #include <thread>
 #include <type_traits>
 
+#if defined(PCLAB_SYNC_EXPLORE) && defined(PCLAB_SYNC_PERTURB)
+#error "PCLAB_SYNC_EXPLORE and PCLAB_SYNC_PERTURB are two build modes; define at most one"
+#endif
+
 #ifdef PCLAB_SYNC_PERTURB
 #include "pclab/perturbed_sync.hpp"
+#endif
+#ifdef PCLAB_SYNC_EXPLORE
+#include "pclab/explore/sync.hpp"
 #endif
 
 /// @brief Everything lab code includes from the kit: synchronisation names and the errors
 ///        that lab contracts throw.
 namespace pclab {
 
-#ifndef PCLAB_SYNC_PERTURB
+#if !defined(PCLAB_SYNC_PERTURB) && !defined(PCLAB_SYNC_EXPLORE)
 
 /// @brief A non-recursive mutual-exclusion lock; an alias of `std::mutex`.
 ///
@@ -65,23 +81,51 @@ using counting_semaphore = std::counting_semaphore<LeastMaxValue>;
 /// Thread-safe. `acquire()` blocks.
 using binary_semaphore = counting_semaphore<1>;
 
-#else  // PCLAB_SYNC_PERTURB: the same names, perturbing (see pclab/perturbed_sync.hpp)
-
-using mutex = perturbation::mutex;
-using condition_variable = perturbation::condition_variable;
-template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
-using counting_semaphore = perturbation::counting_semaphore<LeastMaxValue>;
-using binary_semaphore = counting_semaphore<1>;
-
-#endif  // PCLAB_SYNC_PERTURB
-
 /// @brief A thread of execution; an alias of `std::thread`.
 ///
 /// Requires: join every `pclab::thread` before it is destroyed (C++ has no daemon threads; a
 /// joinable thread's destructor calls `std::terminate`).
 using thread = std::thread;
 
-#ifndef PCLAB_SYNC_PERTURB
+/// @brief What a thread can do to itself: `yield()`, `sleep_for()`, `sleep_until()` (the
+///        `std::this_thread` functions).
+namespace this_thread {
+using std::this_thread::sleep_for;
+using std::this_thread::sleep_until;
+using std::this_thread::yield;
+}  // namespace this_thread
+
+#elif defined(PCLAB_SYNC_PERTURB)  // the same names, perturbing (see pclab/perturbed_sync.hpp)
+
+using mutex = perturbation::mutex;
+using condition_variable = perturbation::condition_variable;
+template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+using counting_semaphore = perturbation::counting_semaphore<LeastMaxValue>;
+using binary_semaphore = counting_semaphore<1>;
+using thread = std::thread;
+namespace this_thread {
+using std::this_thread::sleep_for;
+using std::this_thread::sleep_until;
+using std::this_thread::yield;
+}  // namespace this_thread
+
+#else  // PCLAB_SYNC_EXPLORE: the same names, scheduler-controlled (pclab/explore/sync.hpp)
+
+using mutex = explore::mutex;
+using condition_variable = explore::condition_variable;
+template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+using counting_semaphore = explore::counting_semaphore<LeastMaxValue>;
+using binary_semaphore = counting_semaphore<1>;
+using thread = explore::thread;
+namespace this_thread {
+using explore::this_thread::sleep_for;
+using explore::this_thread::sleep_until;
+using explore::this_thread::yield;
+}  // namespace this_thread
+
+#endif
+
+#if !defined(PCLAB_SYNC_PERTURB) && !defined(PCLAB_SYNC_EXPLORE)
 // The default argument above is spelled through max(), which the standard only promises to be
 // at least the default; this pins that the two spellings name the same type here.
 static_assert(std::is_same_v<counting_semaphore<>, std::counting_semaphore<>>,
@@ -89,7 +133,7 @@ static_assert(std::is_same_v<counting_semaphore<>, std::counting_semaphore<>>,
 static_assert(std::is_same_v<binary_semaphore, std::binary_semaphore>,
               "pclab::binary_semaphore must be std::binary_semaphore");
 #else
-// The perturbing semaphores must hold exactly the counts of the std ones they stand for.
+// The wrapping semaphores must hold exactly the counts of the std ones they stand for.
 static_assert(counting_semaphore<>::max() == std::counting_semaphore<>::max(),
               "pclab::counting_semaphore<> must hold what std::counting_semaphore<> holds");
 static_assert(binary_semaphore::max() == std::binary_semaphore::max(),

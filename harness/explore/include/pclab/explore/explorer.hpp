@@ -57,6 +57,10 @@ struct ExploreOptions {
     /// @brief A condition wait returns spuriously once in this many, within the budget of
     ///        SchedulerOptions::max_spurious_wakes_in_a_row (0: never).
     std::uint32_t spurious_wake_one_in = 4;
+    /// @brief After the first failing schedule, run up to this many more and report the
+    ///        failing one with the fewest steps (same verdict kind): a shorter trace tells the
+    ///        same story. 0: report the first failure.
+    std::uint32_t shorten_within = 0;
     SchedulerOptions scheduler;  ///< limits and budgets of each run
 };
 
@@ -91,13 +95,19 @@ using ExploreBody = std::function<std::optional<std::string>()>;
 
 /// @brief What explore() or replay() found.
 struct ExploreResult {
-    bool failed = false;              ///< whether some schedule failed
-    std::uint32_t schedules_run = 0;  ///< how many schedules ran (the failing one included)
-    Verdict verdict;                  ///< the failing schedule's verdict (passed if none failed)
-    std::string schedule_id;          ///< the failing (or, for replay, the replayed) schedule
-    std::vector<Choice> choices;      ///< its choice list
-    std::string trace;                ///< its interleaving trace (see format_trace())
-    RunRecord record;                 ///< its full record
+    bool failed = false;  ///< whether some schedule failed
+    /// @brief How many schedules ran up to the first failure (it included), or all of them.
+    std::uint32_t schedules_run = 0;
+    /// @brief How many steps the first failing schedule took (ExploreOptions::shorten_within
+    ///        may report a shorter one).
+    std::size_t first_failure_steps = 0;
+    /// @brief How many failing schedules the search saw (1 unless shorten_within > 0).
+    std::uint32_t failing_schedules_seen = 0;
+    Verdict verdict;              ///< the failing schedule's verdict (passed if none failed)
+    std::string schedule_id;      ///< the failing (or, for replay, the replayed) schedule
+    std::vector<Choice> choices;  ///< its choice list
+    std::string trace;            ///< its interleaving trace (see format_trace())
+    RunRecord record;             ///< its full record
 };
 
 /// @brief Runs `body` once under `strategy` (a fresh Scheduler) and returns the record.

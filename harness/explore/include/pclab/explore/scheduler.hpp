@@ -311,6 +311,20 @@ class Scheduler {
     /// @param name the new name.
     void set_thread_name(std::string name);
 
+    /// @brief Detaches managed thread `thread`: nothing will join it. A scheduling point.
+    ///
+    /// If it is still running when the test body ends, the run fails (a `misuse` verdict
+    /// naming it) and the thread is never resumed.
+    /// @param thread the thread's index (from start_thread()).
+    /// @param operation "detach" and the caller's location.
+    void detach(std::size_t thread, Operation operation);
+
+    /// @brief Blocks the calling thread until the virtual clock has advanced by `duration`
+    ///        (nothing sleeps for real). A scheduling point.
+    /// @param duration how long to sleep (negative: not at all, but still a scheduling point).
+    /// @param operation "sleep_for" or "sleep_until" and the caller's location.
+    void sleep(std::chrono::nanoseconds duration, Operation operation);
+
     /// @brief The virtual clock: 0 at the start of the run, moved only by timeouts.
     std::chrono::nanoseconds virtual_now() const noexcept { return virtual_now_; }
 
@@ -341,6 +355,7 @@ class Scheduler {
     void thread_main(detail::ManagedThread& thread);
     void end_thread(detail::ManagedThread& thread) noexcept;
     void record_exception(std::exception_ptr error, std::size_t thread) noexcept;
+    void abandon_detached_threads() noexcept;
 
     Strategy& strategy_;
     SchedulerOptions options_;

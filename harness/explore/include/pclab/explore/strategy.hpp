@@ -118,14 +118,22 @@ class Strategy {
     /// @param thread the new thread's index.
     virtual void on_thread_started(std::size_t thread) { static_cast<void>(thread); }
 
-    /// @brief Picks the next step among `candidates` (at least 2; runnable threads in index
-    ///        order, then timed waits that may time out, in index order).
+    /// @brief Picks the next step among `candidates` (at least 2, or 1 for a strategy that
+    ///        sees_every_step(); runnable threads in index order, then timed waits that may time
+    ///        out, in index order).
     /// @param candidates the options.
     /// @param step how many steps the run has taken so far (a step is one scheduling point).
     /// @param current the thread that took the last step.
     /// @return an index into `candidates`.
     virtual std::size_t pick_candidate(std::span<const Candidate> candidates, std::uint64_t step,
                                        std::size_t current) = 0;
+
+    /// @brief Whether pick_candidate() is also asked where one candidate is all there is (a
+    ///        forced step). Default false: only real choices are asked. A strategy that follows
+    ///        a written schedule says true, so that it sees every step and can tell the moment
+    ///        a thread it follows blocks; its answer at a forced step is 0, or "no answer" to
+    ///        end the run, and is never recorded as a choice (the choice list stays replayable).
+    virtual bool sees_every_step() const noexcept { return false; }
 
     /// @brief Picks one of `option_count` options (at least 2) of a decision other than the
     ///        next step.

@@ -20,9 +20,10 @@
 /// in one mode during its life (entirely inside one run, or entirely outside runs).
 ///
 /// **Where.** Every operation takes a trailing `std::source_location` that defaults to the
-/// caller's location; leave it alone. The step list and the deadlock report show it. (Calls
-/// made for you by `std::unique_lock`, `std::lock_guard` or `std::scoped_lock` report a line of
-/// the standard library header, since that is where `lock()` is called from.)
+/// caller's location; leave it alone. The step list and the deadlock report show it.
+/// `std::unique_lock`, `std::lock_guard` and `std::scoped_lock` over this mutex are specialised
+/// below so that their steps name the line that constructs the lock (the unlock at the end of
+/// its scope is reported at that line too).
 ///
 /// **What stays exact.** In explore mode the run is sequentially consistent (one thread at a
 /// time, a full hand-over between threads), so this mode finds ordering bugs (lost wake-ups,
@@ -41,6 +42,7 @@
 #include <semaphore>
 #include <source_location>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -124,6 +126,19 @@ class mutex {
         }
     }
 
+    /// @brief unlock() as a lock object's destructor calls it: the step reads "unlock at scope
+    ///        end", at `where`, the line that took the lock (the end of a scope has no line).
+    ///
+    /// Requires: as for unlock(). Never blocks for long.
+    /// @param where the line that built the lock object.
+    void unlock_at_scope_end(std::source_location where) noexcept {
+        if (Scheduler* scheduler = Scheduler::current()) {
+            scheduler->unlock(state_, Operation{"unlock at scope end", where});
+        } else {
+            inner_.unlock();
+        }
+    }
+
     /// @brief The wrapped `std::mutex`, for condition_variable outside a run.
     std::mutex& std_mutex() noexcept { return inner_; }
 
@@ -134,6 +149,154 @@ class mutex {
     std::mutex inner_;
     MutexState state_;
 };
+
+}  // namespace pclab::explore
+
+// The standard lock types over pclab::explore::mutex, specialised so that the steps they take
+// name the student's line instead of a line of <mutex>: each constructor (and lock(),
+// try_lock(), unlock()) takes the caller's location as a defaulted trailing argument, and the
+// unlock in the destructor reports the line where the lock was taken. [namespace.std] allows
+// specialising a standard class template for a program-defined type when the specialisation
+// meets the template's requirements; these have every member of the primary templates that a
+// non-timed mutex supports, with the same meaning.
+
+/// @cond PCLAB_INTERNAL
+namespace std {  // NOLINT(cert-dcl58-cpp): specialisations for a program-defined type
+
+template <>
+class unique_lock<pclab::explore::mutex> {
+  public:
+    using mutex_type = pclab::explore::mutex;
+
+    unique_lock() noexcept = default;
+    explicit unique_lock(mutex_type& m, source_location where = source_location::current())
+        : mutex_(&m), where_(where) {
+        m.lock(where);
+        owns_ = true;
+    }
+    unique_lock(mutex_type& m, defer_lock_t /*unused*/,
+                source_location where = source_location::current()) noexcept
+        : mutex_(&m), where_(where) {}
+    unique_lock(mutex_type& m, try_to_lock_t /*unused*/,
+                source_location where = source_location::current())
+        : mutex_(&m), owns_(m.try_lock(where)), where_(where) {}
+    unique_lock(mutex_type& m, adopt_lock_t /*unused*/,
+                source_location where = source_location::current()) noexcept
+        : mutex_(&m), owns_(true), where_(where) {}
+    unique_lock(const unique_lock&) = delete;
+    unique_lock& operator=(const unique_lock&) = delete;
+    unique_lock(unique_lock&& other) noexcept
+        : mutex_(exchange(other.mutex_, nullptr)),
+          owns_(exchange(other.owns_, false)),
+          where_(other.where_) {}
+    unique_lock& operator=(unique_lock&& other) noexcept {
+        if (owns_) {
+            mutex_->unlock_at_scope_end(where_);
+        }
+        mutex_ = exchange(other.mutex_, nullptr);
+        owns_ = exchange(other.owns_, false);
+        where_ = other.where_;
+        return *this;
+    }
+    ~unique_lock() {
+        if (owns_) {
+            mutex_->unlock_at_scope_end(where_);
+        }
+    }
+
+    void lock(source_location where = source_location::current()) {
+        check_can_lock();
+        mutex_->lock(where);
+        owns_ = true;
+        where_ = where;
+    }
+    bool try_lock(source_location where = source_location::current()) {
+        check_can_lock();
+        owns_ = mutex_->try_lock(where);
+        where_ = where;
+        return owns_;
+    }
+    void unlock(source_location where = source_location::current()) {
+        if (!owns_) {
+            throw system_error(make_error_code(errc::operation_not_permitted));
+        }
+        mutex_->unlock(where);
+        owns_ = false;
+    }
+    void swap(unique_lock& other) noexcept {
+        std::swap(mutex_, other.mutex_);
+        std::swap(owns_, other.owns_);
+        std::swap(where_, other.where_);
+    }
+    mutex_type* release() noexcept {
+        owns_ = false;
+        return exchange(mutex_, nullptr);
+    }
+    [[nodiscard]] bool owns_lock() const noexcept { return owns_; }
+    explicit operator bool() const noexcept { return owns_; }
+    [[nodiscard]] mutex_type* mutex() const noexcept { return mutex_; }
+
+  private:
+    void check_can_lock() const {
+        if (mutex_ == nullptr) {
+            throw system_error(make_error_code(errc::operation_not_permitted));
+        }
+        if (owns_) {
+            throw system_error(make_error_code(errc::resource_deadlock_would_occur));
+        }
+    }
+
+    mutex_type* mutex_ = nullptr;
+    bool owns_ = false;
+    source_location where_;
+};
+
+template <>
+class lock_guard<pclab::explore::mutex> {
+  public:
+    using mutex_type = pclab::explore::mutex;
+
+    explicit lock_guard(mutex_type& m, source_location where = source_location::current())
+        : mutex_(m), where_(where) {
+        m.lock(where);
+    }
+    lock_guard(mutex_type& m, adopt_lock_t /*unused*/,
+               source_location where = source_location::current()) noexcept
+        : mutex_(m), where_(where) {}
+    lock_guard(const lock_guard&) = delete;
+    lock_guard& operator=(const lock_guard&) = delete;
+    ~lock_guard() { mutex_.unlock_at_scope_end(where_); }
+
+  private:
+    mutex_type& mutex_;
+    source_location where_;
+};
+
+template <>
+class scoped_lock<pclab::explore::mutex> {
+  public:
+    using mutex_type = pclab::explore::mutex;
+
+    explicit scoped_lock(mutex_type& m, source_location where = source_location::current())
+        : mutex_(m), where_(where) {
+        m.lock(where);
+    }
+    scoped_lock(adopt_lock_t /*unused*/, mutex_type& m,
+                source_location where = source_location::current()) noexcept
+        : mutex_(m), where_(where) {}
+    scoped_lock(const scoped_lock&) = delete;
+    scoped_lock& operator=(const scoped_lock&) = delete;
+    ~scoped_lock() { mutex_.unlock_at_scope_end(where_); }
+
+  private:
+    mutex_type& mutex_;
+    source_location where_;
+};
+
+}  // namespace std
+/// @endcond
+
+namespace pclab::explore {
 
 /// @brief A condition variable that waits with a `std::unique_lock<pclab::explore::mutex>`;
 ///        under the Scheduler its waits and notifications are scheduling points.
@@ -566,6 +729,20 @@ class thread {
         }
     }
 
+    /// @brief Lets the thread run on with nothing to join it; `*this` becomes empty.
+    ///
+    /// Requires: joinable(). Under the Scheduler a scheduling point; a detached thread still
+    /// running when the test body ends fails the run (it could use objects that are gone).
+    /// @param where the caller's location (leave the default).
+    void detach(std::source_location where = std::source_location::current()) {
+        if (managed_ != no_thread) {
+            scheduler_->detach(std::exchange(managed_, no_thread), Operation{"detach", where});
+            scheduler_ = nullptr;
+        } else {
+            native_.detach();
+        }
+    }
+
     /// @brief How many threads the hardware runs at once (as `std::thread`).
     static unsigned int hardware_concurrency() noexcept {
         return std::thread::hardware_concurrency();
@@ -589,6 +766,38 @@ inline void yield(std::source_location where = std::source_location::current()) 
         scheduler->yield(Operation{"yield", where});
     } else {
         std::this_thread::yield();
+    }
+}
+
+/// @brief Blocks the calling thread for `duration`; under the Scheduler on the virtual clock (a
+///        scheduling point; nothing sleeps for real), otherwise `std::this_thread::sleep_for`.
+/// @param duration how long to sleep.
+/// @param where the caller's location (leave the default).
+template <class Rep, class Period>
+void sleep_for(const std::chrono::duration<Rep, Period>& duration,
+               std::source_location where = std::source_location::current()) {
+    if (Scheduler* scheduler = Scheduler::current()) {
+        scheduler->sleep(
+            detail::virtual_timeout(duration).value_or(std::chrono::hours(24 * 365 * 100)),
+            Operation{"sleep_for", where});
+    } else {
+        std::this_thread::sleep_for(duration);
+    }
+}
+
+/// @brief Blocks the calling thread until `deadline`; under the Scheduler the time left (at
+///        the call) passes on the virtual clock, otherwise `std::this_thread::sleep_until`.
+/// @param deadline when to wake.
+/// @param where the caller's location (leave the default).
+template <class Clock, class Duration>
+void sleep_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                 std::source_location where = std::source_location::current()) {
+    if (Scheduler* scheduler = Scheduler::current()) {
+        scheduler->sleep(
+            detail::virtual_timeout_until(deadline).value_or(std::chrono::hours(24 * 365 * 100)),
+            Operation{"sleep_until", where});
+    } else {
+        std::this_thread::sleep_until(deadline);
     }
 }
 
