@@ -19,14 +19,16 @@ constexpr std::chrono::minutes kBuildTimeout{60};
 // Compiler logs of a broken submission can be long; the first error is near the top.
 constexpr std::size_t kBuildLogCap = 4u << 20;
 
+// `explore` checks run each lab's exploration program, which the plain (dev) tree builds
+// beside the test program: one tree, two programs.
 std::string preset_for(const std::string& flavour) {
-    if (flavour == "plain") {
+    if (flavour == "plain" || flavour == "explore") {
         return "dev";
     }
     if (flavour == "tsan") {
         return "tsan";
     }
-    throw std::invalid_argument("unknown build flavour '" + flavour + "' (plain or tsan)");
+    throw std::invalid_argument("unknown build flavour '" + flavour + "' (plain, tsan or explore)");
 }
 
 BuildOutcome run_captured(const std::vector<std::string>& argv,
@@ -89,6 +91,14 @@ BuildTree BuildTree::for_submission(const std::filesystem::path& root, const std
         "-DPCLAB_BUILD_GRADER=OFF",
     };
     return tree;
+}
+
+std::string BuildTree::program_name() const {
+    return flavour == "explore" ? "explore" : "tests";
+}
+
+std::string BuildTree::lab_target(const std::string& lab_slug, const std::string& impl_dir) const {
+    return "pclab-" + lab_slug + "-" + impl_dir + "-" + program_name();
 }
 
 std::filesystem::path BuildTree::lab_output_dir(const std::string& lab_directory_name,

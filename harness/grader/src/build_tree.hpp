@@ -12,9 +12,10 @@
 
 namespace pclab::grader {
 
-/// Where one build flavour of the kit lives and how it is configured.
+/// Where one build flavour of the kit lives and how it is configured. `explore` is the plain
+/// tree's exploration program: same directory and preset, another program per lab.
 struct BuildTree {
-    std::string flavour;               ///< "plain" or "tsan" (the names lab.json uses).
+    std::string flavour;               ///< "plain", "tsan" or "explore" (the names lab.json uses).
     std::string preset;                ///< "dev" or "tsan".
     std::filesystem::path source_dir;  ///< The kit's root.
     std::filesystem::path binary_dir;
@@ -29,6 +30,11 @@ struct BuildTree {
                                     const std::filesystem::path& tree_dir,
                                     const std::filesystem::path& student_root,
                                     const std::vector<std::string>& lab_ids);
+
+    /// The program a check of this flavour runs: "tests" or "explore".
+    std::string program_name() const;
+    /// The build target of that program for one lab and implementation.
+    std::string lab_target(const std::string& lab_slug, const std::string& impl_dir) const;
 
     /// Where pclab_add_lab() puts an implementation's executables.
     std::filesystem::path lab_output_dir(const std::string& lab_directory_name,

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -51,12 +52,52 @@ std::optional<nlohmann::json> read_gtest_report(const fs::path& file) {
     return parsed;
 }
 
+// The statistics lines of pclab/explore/lab_exploration.hpp:
+// `[explore] scenario=<s> strategy=<k> seed=<n> schedules=<n> failed=<0|1> seconds=<x>`.
+std::vector<ExploreStatistic> explore_statistics(const std::string& output) {
+    std::vector<ExploreStatistic> statistics;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("[explore] ", 0) != 0) {
+            continue;
+        }
+        ExploreStatistic statistic;
+        std::istringstream fields(line.substr(10));
+        for (std::string field; fields >> field;) {
+            const std::size_t equals = field.find('=');
+            if (equals == std::string::npos) {
+                continue;
+            }
+            const std::string key = field.substr(0, equals);
+            const std::string value = field.substr(equals + 1);
+            try {
+                if (key == "scenario") {
+                    statistic.scenario = value;
+                } else if (key == "strategy") {
+                    statistic.strategy = value;
+                } else if (key == "schedules") {
+                    statistic.schedules = static_cast<std::uint32_t>(std::stoul(value));
+                } else if (key == "failed") {
+                    statistic.failed = value == "1";
+                } else if (key == "seconds") {
+                    statistic.seconds = std::stod(value);
+                }
+            } catch (const std::exception&) {
+                // a malformed number: the statistic keeps its default
+            }
+        }
+        statistics.push_back(statistic);
+    }
+    return statistics;
+}
+
 }  // namespace
 
 CheckRun run_check(const CheckRunRequest& request) {
     const bool tsan = request.tree->flavour == "tsan";
     const fs::path program =
-        request.tree->lab_output_dir(request.lab->directory_name, request.impl_dir) / "tests";
+        request.tree->lab_output_dir(request.lab->directory_name, request.impl_dir) /
+        request.tree->program_name();
     const std::chrono::milliseconds timeout{std::chrono::seconds(request.check->timeout_seconds)};
 
     ScratchDirectory scratch;
@@ -68,6 +109,9 @@ CheckRun run_check(const CheckRunRequest& request) {
     spec.working_directory = scratch.path();
     spec.environment["PCLAB_SEED"] = std::to_string(request.seed);
     spec.environment["PCLAB_TIMEOUT_MS"] = std::to_string(timeout.count());
+    if (!request.explore_replay_command.empty()) {
+        spec.environment["PCLAB_EXPLORE_REPLAY_COMMAND"] = request.explore_replay_command;
+    }
     spec.limits.timeout = timeout;
     // A stress check uses at most a few dozen threads; thousands means a fork or thread bomb.
     spec.limits.max_processes = 4096;
@@ -94,6 +138,7 @@ CheckRun run_check(const CheckRunRequest& request) {
     run.flavour = request.tree->flavour;
     run.wall = outcome.wall;
     run.verdict = classify_run(outcome, read_gtest_report(report), context);
+    run.explore_statistics = explore_statistics(outcome.stdout_text);
     return run;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "build_tree.hpp"
+#include "grading_run.hpp"
 #include "lab_catalog.hpp"
 #include "run_classifier.hpp"
 
@@ -33,12 +34,17 @@ struct CheckRunRequest {
     /// File names (or path suffixes) to name in explanations: the implementation's files.
     std::vector<std::string> implementation_files;
     MemoryBudget memory;
+    /// For explore checks: the command that replays a schedule, without `--replay ID`
+    /// (e.g. `./pclab explore 02 --impl unsafe:if_instead_of_while`).
+    std::string explore_replay_command;
 };
 
 struct CheckRun {
-    std::string flavour;  ///< The tree's flavour: "plain" or "tsan".
+    std::string flavour;  ///< The tree's flavour: "plain", "tsan" or "explore".
     Verdict verdict;
     std::chrono::milliseconds wall{0};
+    /// The `[explore] ...` lines the program printed (exploration programs only).
+    std::vector<ExploreStatistic> explore_statistics;
 };
 
 /// Runs `request.check` once in `request.tree`. Never throws for anything the test program

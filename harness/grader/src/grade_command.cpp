@@ -14,6 +14,7 @@
 #include "lab_catalog.hpp"
 #include "report_formats.hpp"
 #include "submission_staging.hpp"
+#include "sync_name_scan.hpp"
 
 namespace pclab::grader {
 namespace fs = std::filesystem;
@@ -79,6 +80,14 @@ std::string shell_quote(const std::string& text) {
     return quoted + "'";
 }
 
+std::string explore_command(const GradeOptions& options, const Lab& lab) {
+    std::string command = "./pclab explore " + lab.id + " --impl " + shell_quote(options.impl);
+    if (options.submission) {
+        command += " --submission " + shell_quote(fs::absolute(*options.submission).string());
+    }
+    return command;
+}
+
 std::string replay_command(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
                            std::uint64_t seed) {
     std::string command = "./pclab grade " + lab.id + " --impl " + shell_quote(options.impl);
@@ -103,6 +112,10 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
 
     std::optional<Verdict> failure;
     for (const std::string& flavour : check.builds) {
+        if (!options.builds.empty() && std::find(options.builds.begin(), options.builds.end(),
+                                                 flavour) == options.builds.end()) {
+            continue;
+        }
         CheckRunRequest request;
         request.lab = &lab;
         request.check = &check;
@@ -110,8 +123,18 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         request.impl_dir = impl.dir;
         request.seed = seed;
         request.implementation_files = impl.files;
+        if (flavour == "explore") {
+            request.explore_replay_command = explore_command(options, lab);
+        }
         std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
         const CheckRun run = run_check(request);
+        result.explore_statistics.insert(result.explore_statistics.end(),
+                                         run.explore_statistics.begin(),
+                                         run.explore_statistics.end());
+        if (!run.verdict.passed) {
+            result.failed_builds[flavour] =
+                run.verdict.category ? std::string(to_string(*run.verdict.category)) : "assertion";
+        }
         std::cerr << (run.verdict.passed ? "passed" : "FAILED") << " ("
                   << static_cast<double>(run.wall.count()) / 1000.0 << " s)\n";
         if (run.verdict.passed) {
@@ -155,25 +178,20 @@ void fail_every_check(LabResult& lab_result, const std::vector<const CheckSpec*>
     }
 }
 
-std::vector<const CheckSpec*> selected_checks(const Lab& lab,
-                                              const std::vector<std::string>& names) {
+std::vector<const CheckSpec*> selected_checks(const Lab& lab, const GradeOptions& options) {
+    const auto listed = [](const std::vector<std::string>& list, const std::string& item) {
+        return list.empty() || std::find(list.begin(), list.end(), item) != list.end();
+    };
     std::vector<const CheckSpec*> checks;
     for (const CheckSpec& check : lab.checks) {
-        if (names.empty() || std::find(names.begin(), names.end(), check.name) != names.end()) {
+        const bool in_builds =
+            std::any_of(check.builds.begin(), check.builds.end(),
+                        [&](const std::string& b) { return listed(options.builds, b); });
+        if (listed(options.checks, check.name) && in_builds) {
             checks.push_back(&check);
         }
     }
     return checks;
-}
-
-std::string submission_key(const fs::path& submission) {
-    const std::string absolute = fs::weakly_canonical(submission).string();
-    const std::size_t hash = std::hash<std::string>{}(absolute);
-    std::string name = submission.filename().string();
-    if (name.empty() || name == "." || name == "..") {
-        name = "submission";
-    }
-    return name + "-" + std::to_string(hash % 1000000007u);
 }
 
 }  // namespace
@@ -211,6 +229,11 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
         if (options.submission && options.impl != "student") {
             throw UsageError("--submission grades the student implementation; drop --impl");
         }
+        for (const std::string& build : options.builds) {
+            if (build != "plain" && build != "tsan" && build != "explore") {
+                throw UsageError("--builds takes plain, tsan and/or explore, not '" + build + "'");
+            }
+        }
         if (options.format != "text" && options.format != "json") {
             throw UsageError("--format must be text or json, not '" + options.format + "'");
         }
@@ -228,15 +251,20 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
     // The trees this grading needs.
     std::set<std::string> flavours;
     for (const Lab* lab : labs) {
-        for (const CheckSpec* check : selected_checks(*lab, options.checks)) {
-            flavours.insert(check->builds.begin(), check->builds.end());
+        for (const CheckSpec* check : selected_checks(*lab, options)) {
+            for (const std::string& flavour : check->builds) {
+                if (options.builds.empty() ||
+                    std::find(options.builds.begin(), options.builds.end(), flavour) !=
+                        options.builds.end()) {
+                    flavours.insert(flavour);
+                }
+            }
         }
     }
     std::map<std::string, BuildTree> trees;
     std::optional<StagedSubmission> staged;
     if (options.submission) {
-        const fs::path base =
-            options.root / "build" / "submissions" / submission_key(*options.submission);
+        const fs::path base = submission_work_dir(options.root, *options.submission);
         try {
             staged = stage_submission(*options.submission, labs, base / "staging");
         } catch (const std::exception& error) {
@@ -249,8 +277,11 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             ids.push_back(lab->id);
         }
         for (const std::string& flavour : flavours) {
-            trees.emplace(flavour, BuildTree::for_submission(options.root, flavour, base / flavour,
-                                                             staged->student_root, ids));
+            // explore checks run a second program of the plain tree
+            const std::string tree_name = flavour == "explore" ? "plain" : flavour;
+            trees.emplace(flavour,
+                          BuildTree::for_submission(options.root, flavour, base / tree_name,
+                                                    staged->student_root, ids));
         }
         for (const std::string& ignored : staged->ignored) {
             std::cerr << "pclab grade: ignored " << ignored
@@ -277,7 +308,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
     std::cerr << "pclab grade: seed " << run.seed << ", implementation " << options.impl << '\n';
     for (const Lab* lab : labs) {
         const Implementation impl = implementation_for(*lab, options.impl);
-        const std::vector<const CheckSpec*> checks = selected_checks(*lab, options.checks);
+        const std::vector<const CheckSpec*> checks = selected_checks(*lab, options);
         LabResult lab_result;
         lab_result.id = lab->id;
         lab_result.slug = lab->slug;
@@ -298,21 +329,50 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             continue;
         }
 
+        // The student's files must use the lab's synchronisation names (pclab/sync.hpp): a
+        // std::mutex or std::thread would run outside the explore scheduler.
+        if (impl.dir == "student") {
+            const fs::path student_root = staged ? staged->student_root : options.root;
+            std::vector<ForbiddenSyncName> found;
+            for (const std::string& file : lab->student_files) {
+                const std::string shown = "labs/" + lab->directory_name + "/" + file;
+                try {
+                    const auto in_file = scan_sync_names_in_file(student_root / shown, shown);
+                    found.insert(found.end(), in_file.begin(), in_file.end());
+                } catch (const std::exception&) {
+                    // unreadable or missing: the build reports it, in the compiler's words
+                }
+            }
+            if (!found.empty()) {
+                fail_every_check(lab_result, checks, "std-sync-name",
+                                 "The code names std synchronisation types directly, so no "
+                                 "check ran:\n" +
+                                     explain_forbidden_sync_names(found));
+                run.labs.push_back(std::move(lab_result));
+                continue;
+            }
+        }
+
         std::string build_error;
         std::set<std::string> lab_flavours;
         for (const CheckSpec* check : checks) {
-            lab_flavours.insert(check->builds.begin(), check->builds.end());
+            for (const std::string& flavour : check->builds) {
+                if (trees.contains(flavour)) {
+                    lab_flavours.insert(flavour);
+                }
+            }
         }
-        const std::string target = "pclab-" + lab->slug + "-" + impl.dir + "-tests";
         for (const std::string& flavour : lab_flavours) {
             const BuildTree& tree = trees.at(flavour);
+            const std::string target = tree.lab_target(lab->slug, impl.dir);
             if (options.build) {
                 const BuildOutcome built = build_targets(tree, {target});
                 if (!built.succeeded) {
                     build_error = built.first_error.empty() ? built.log : built.first_error;
                     break;
                 }
-            } else if (!fs::exists(tree.lab_output_dir(lab->directory_name, impl.dir) / "tests")) {
+            } else if (!fs::exists(tree.lab_output_dir(lab->directory_name, impl.dir) /
+                                   tree.program_name())) {
                 std::cerr << "pclab grade: " << target << " is not built in "
                           << tree.binary_dir.string() << " (run without --no-build)\n";
                 return kCouldNotGrade;

@@ -25,7 +25,10 @@ struct GradeOptions {
     std::optional<std::filesystem::path> output;  ///< Report file; stdout when absent.
     std::optional<std::uint64_t> seed;
     std::vector<std::string> checks;  ///< Only these check names; empty: all.
-    bool build = true;                ///< false: use the trees as they are (kit tests).
+    /// Only these builds of each check ("plain", "tsan", "explore"); empty: all. A check with
+    /// none of them is skipped.
+    std::vector<std::string> builds;
+    bool build = true;  ///< false: use the trees as they are (kit tests).
     bool colour = false;
 };
 

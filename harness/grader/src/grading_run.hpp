@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,15 @@
 namespace pclab::grader {
 
 /// The outcome of one check of one lab (all of its builds together).
+/// One `[explore] ...` line of an exploration check: how one strategy fared on one scenario.
+struct ExploreStatistic {
+    std::string scenario;
+    std::string strategy;         ///< "random" or "pct"
+    std::uint32_t schedules = 0;  ///< schedules run: up to the first failure, or all
+    bool failed = false;
+    double seconds = 0;  ///< wall time of the exploration
+};
+
 struct CheckResult {
     std::string name;
     std::string explains;             ///< From lab.json: what passing means.
@@ -34,6 +44,12 @@ struct CheckResult {
     std::string replay_command;
     std::optional<CodeLocation> where;  ///< The student-code line to look at, if known.
     std::chrono::milliseconds duration{0};
+    /// Build flavour → category, for each build the check failed in (a check may fail in
+    /// several; `category` is the one reported). Lets `./pclab rates` say which technique
+    /// caught a bug.
+    std::map<std::string, std::string> failed_builds;
+    /// The exploration statistics its explore build printed, in order.
+    std::vector<ExploreStatistic> explore_statistics;
 };
 
 /// The outcome of one lab.

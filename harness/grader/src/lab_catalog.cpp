@@ -28,7 +28,7 @@ constexpr int kMaxTimeoutSeconds = 3600;
 // A check that needs more than 16 GiB does not fit the machines the kit grades on.
 constexpr int kMaxMemoryMib = 16384;
 
-const std::vector<std::string> kBuilds = {"plain", "tsan"};
+const std::vector<std::string> kBuilds = {"plain", "tsan", "explore"};
 
 bool is_two_digits(std::string_view text) {
     return text.size() == 2 && std::isdigit(static_cast<unsigned char>(text[0])) &&
@@ -319,13 +319,15 @@ class LabFileReader {
 
         const json& builds = required(entry, "builds", field + ".builds");
         if (!builds.is_array() || builds.empty()) {
-            fail(field + ".builds must be a non-empty array of \"plain\" and/or \"tsan\"");
+            fail(field +
+                 ".builds must be a non-empty array of \"plain\", \"tsan\" and/or \"explore\"");
         }
         for (std::size_t j = 0; j < builds.size(); ++j) {
             const std::string build_field = field + ".builds[" + std::to_string(j) + "]";
             const std::string build = builds[j].is_string() ? builds[j].get<std::string>() : "";
             if (std::find(kBuilds.begin(), kBuilds.end(), build) == kBuilds.end()) {
-                fail(build_field + " must be \"plain\" or \"tsan\" (got " + builds[j].dump() + ")");
+                fail(build_field + " must be \"plain\", \"tsan\" or \"explore\" (got " +
+                     builds[j].dump() + ")");
             }
             if (std::find(check.builds.begin(), check.builds.end(), build) != check.builds.end()) {
                 fail(build_field + " repeats \"" + build + "\"");

@@ -42,7 +42,7 @@ struct CheckSpec {
     std::string name;  ///< Unique within the lab; used as `--check <name>`.
     int points = 0;    ///< > 0.
     std::string gtest_filter;
-    std::vector<std::string> builds;  ///< Non-empty, distinct, each "plain" or "tsan".
+    std::vector<std::string> builds;  ///< Non-empty, distinct, each "plain", "tsan" or "explore".
     int timeout_seconds = 0;          ///< > 0; the wall-clock budget of one (check, build) run.
     /// Resident-memory ceiling of the check's plain-build runs in MiB; 0: the grader's default.
     /// TSan runs keep the default, since shadow memory multiplies a program's footprint.

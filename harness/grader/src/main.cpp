@@ -2,9 +2,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
 
+#include "explore_command.hpp"
 #include "grade_command.hpp"
 #include "kit_commands.hpp"
 #include "rates_command.hpp"
@@ -16,6 +20,24 @@ std::filesystem::path default_root() {
         return root;
     }
     return std::filesystem::current_path();
+}
+
+// `--seed` of `command`: empty leaves `seed` unset; anything but a u64 is a usage error.
+bool parse_seed(const std::string& text, const char* command, std::optional<std::uint64_t>& seed) {
+    if (text.empty()) {
+        return true;
+    }
+    try {
+        std::size_t used = 0;
+        seed = std::stoull(text, &used);
+        if (used == text.size() && text.front() != '-') {
+            return true;
+        }
+    } catch (const std::exception&) {
+    }
+    std::cerr << "pclab " << command << ": --seed takes a non-negative integer, not '" << text
+              << "'\n";
+    return false;
 }
 
 }  // namespace
@@ -44,6 +66,8 @@ int main(int argc, char** argv) {
     grade_cmd->add_option("--seed", seed_text, "Base seed for every randomised check");
     grade_cmd->add_option("--check", grade.checks, "Only this check (repeatable)");
     grade_cmd->add_flag("--no-build", no_build, "Use the build trees as they are");
+    grade_cmd->add_option("--builds", grade.builds, "Only these builds: plain, tsan, explore")
+        ->delimiter(',');
 
     std::string list_format = "text";
     CLI::App* list_cmd = app.add_subcommand("list", "List the labs, student files and checks");
@@ -60,6 +84,28 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--tsan", run_tsan, "Run the demo built with ThreadSanitizer");
     run_cmd->add_option("args", run_args, "Arguments for the demo (after --)");
 
+    grader::ExploreCommandOptions explore;
+    std::string explore_submission;
+    std::string explore_replay;
+    std::string explore_seed;
+    std::uint32_t explore_schedules = 0;
+    CLI::App* explore_cmd = app.add_subcommand(
+        "explore", "Explore a lab's scenarios under controlled schedules, or replay one");
+    explore_cmd->add_option("lab", explore.lab, "Lab id or slug")->required();
+    explore_cmd->add_option("--impl", explore.impl, "student | solution | unsafe:NAME")
+        ->default_str("student");
+    explore_cmd->add_option("--submission", explore_submission,
+                            "Directory mirroring the kit's layout; only student files are used");
+    explore_cmd
+        ->add_option("--schedules", explore_schedules,
+                     "Schedules per scenario and strategy (default: each scenario's own)")
+        ->check(CLI::Range(1U, 100000000U));
+    explore_cmd->add_option("--strategy", explore.strategy, "random | pct | random,pct")
+        ->default_str("random,pct");
+    explore_cmd->add_option("--seed", explore_seed, "Base seed (default: drawn and printed)");
+    explore_cmd->add_option("--replay", explore_replay,
+                            "Replay one schedule: the replay id a failure printed");
+
     std::vector<std::string> ctest_args;
     CLI::App* test_cmd = app.add_subcommand("test", "Run the kit's own test suite");
     test_cmd->add_option("ctest-args", ctest_args, "Extra ctest arguments (after --)");
@@ -74,6 +120,12 @@ int main(int argc, char** argv) {
     rates_cmd->add_option("--first-seed", rates.first_seed, "Seed of the first run")
         ->default_str("1");
     rates_cmd->add_option("--output", rates_output, "Write the Markdown table here");
+    rates_cmd->add_option("--builds", rates.builds, "Only these builds: plain, tsan, explore")
+        ->delimiter(',');
+    rates_cmd
+        ->add_option("--explore-strategy", rates.explore_strategy,
+                     "Exploration strategy of every run: random, pct or random,pct")
+        ->default_str("random,pct");
 
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
@@ -88,18 +140,8 @@ int main(int argc, char** argv) {
     root = std::filesystem::absolute(root);
 
     if (*grade_cmd) {
-        if (!seed_text.empty()) {
-            try {
-                std::size_t used = 0;
-                grade.seed = std::stoull(seed_text, &used);
-                if (used != seed_text.size()) {
-                    throw std::invalid_argument(seed_text);
-                }
-            } catch (const std::exception&) {
-                std::cerr << "pclab grade: --seed takes a non-negative integer, not '" << seed_text
-                          << "'\n";
-                return grader::kUsageError;
-            }
+        if (!parse_seed(seed_text, "grade", grade.seed)) {
+            return grader::kUsageError;
         }
         if (!output_text.empty()) {
             grade.output = output_text;
@@ -111,6 +153,22 @@ int main(int argc, char** argv) {
         grade.build = !no_build;
         grade.colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
         return grader::grade(grade);
+    }
+    if (*explore_cmd) {
+        explore.root = root;
+        if (!explore_submission.empty()) {
+            explore.submission = explore_submission;
+        }
+        if (!explore_replay.empty()) {
+            explore.replay = explore_replay;
+        }
+        if (explore_schedules > 0) {
+            explore.schedules = explore_schedules;
+        }
+        if (!parse_seed(explore_seed, "explore", explore.seed)) {
+            return grader::kUsageError;
+        }
+        return grader::explore_lab(explore);
     }
     if (*list_cmd) {
         return grader::list_labs(root, list_format);

@@ -27,6 +27,7 @@ constexpr std::array<std::pair<Category, std::string_view>, kFailureCategories.s
         {Category::memory_limit, "memory-limit"},
         {Category::compile_error, "compile-error"},
         {Category::missing_file, "missing-file"},
+        {Category::std_sync_name, "std-sync-name"},
         {Category::not_implemented, "not-implemented"},
         {Category::assertion, "assertion"},
     }};
@@ -53,6 +54,11 @@ constexpr std::size_t failures_shown = 3;
 // Per failure: enough for a GoogleTest expectation, short of a dump of a whole container.
 constexpr std::size_t failure_lines_kept = 8;
 constexpr std::size_t failure_chars_kept = 600;
+// An exploration failure carries an interleaving trace (pclab::explore::format_trace), whose
+// table starts with this header; a trace is a few dozen rows of a few hundred characters.
+constexpr std::string_view explore_trace_marker = "\nstep | main";
+constexpr std::size_t trace_lines_kept = 120;
+constexpr std::size_t trace_chars_kept = 40000;
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' ||
@@ -97,13 +103,17 @@ std::string indent_continuation(std::string_view text) {
 
 std::string shortened(std::string_view text) {
     const auto lines = split_lines(trim(text));
+    // An exploration failure's interleaving trace is its explanation: kept whole.
+    const bool trace = contains(text, explore_trace_marker);
+    const std::size_t lines_kept = trace ? trace_lines_kept : failure_lines_kept;
+    const std::size_t chars_kept = trace ? trace_chars_kept : failure_chars_kept;
     std::string result;
-    for (std::size_t i = 0; i < lines.size() && i < failure_lines_kept; ++i) {
+    for (std::size_t i = 0; i < lines.size() && i < lines_kept; ++i) {
         result += (i == 0 ? "" : "\n") + std::string(lines[i]);
     }
-    bool cut = lines.size() > failure_lines_kept;
-    if (result.size() > failure_chars_kept) {
-        result.resize(failure_chars_kept);
+    bool cut = lines.size() > lines_kept;
+    if (result.size() > chars_kept) {
+        result.resize(chars_kept);
         cut = true;
     }
     return cut ? result + " ..." : result;
@@ -145,7 +155,10 @@ std::optional<WatchdogBlock> find_watchdog(std::string_view text) {
     const auto lines = split_lines(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto at = lines[i].find(watchdog_marker);
-        if (at == std::string_view::npos) {
+        // An exploration's deadlock verdict ("[pclab:deadlock] scenario ...") is a GoogleTest
+        // failure carrying its trace, not the watchdog's report: it is classified as such.
+        if (at == std::string_view::npos ||
+            trim(lines[i].substr(at + watchdog_marker.size())).starts_with("scenario ")) {
             continue;
         }
         WatchdogBlock block;

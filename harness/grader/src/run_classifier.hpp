@@ -31,6 +31,7 @@ enum class Category {
     memory_limit,
     compile_error,
     missing_file,
+    std_sync_name,
     not_implemented,
     assertion,
 };

@@ -1,10 +1,21 @@
 #include "submission_staging.hpp"
 
+#include <functional>
 #include <set>
 #include <stdexcept>
 
 namespace pclab::grader {
 namespace fs = std::filesystem;
+
+fs::path submission_work_dir(const fs::path& root, const fs::path& submission) {
+    const std::string absolute = fs::weakly_canonical(submission).string();
+    const std::size_t hash = std::hash<std::string>{}(absolute);
+    std::string name = submission.filename().string();
+    if (name.empty() || name == "." || name == "..") {
+        name = "submission";
+    }
+    return root / "build" / "submissions" / (name + "-" + std::to_string(hash % 1000000007U));
+}
 
 StagedSubmission stage_submission(const fs::path& submission, const std::vector<const Lab*>& labs,
                                   const fs::path& staging_root) {

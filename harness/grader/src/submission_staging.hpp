@@ -24,6 +24,11 @@ struct StagedSubmission {
     std::vector<std::string> ignored;
 };
 
+/// The directory under `root`/build/submissions where one submission's staging tree and build
+/// trees live: one per submission path, so regrading it reuses its builds.
+std::filesystem::path submission_work_dir(const std::filesystem::path& root,
+                                          const std::filesystem::path& submission);
+
 /// Copies the student files of `labs` from `submission` into `staging_root` (emptied first).
 /// Throws std::runtime_error when `submission` is not a readable directory.
 StagedSubmission stage_submission(const std::filesystem::path& submission,

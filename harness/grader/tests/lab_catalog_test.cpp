@@ -293,13 +293,16 @@ TEST_F(ScratchRepo, RejectsAMissingGtestFilter) {
 TEST_F(ScratchRepo, RejectsEmptyBuilds) {
     EXPECT_EQ(
         error_after_editing(kLab01, [](json& lab) { lab["checks"][1]["builds"] = json::array(); }),
-        kFile01 + ": checks[1].builds must be a non-empty array of \"plain\" and/or \"tsan\"");
+        kFile01 +
+            ": checks[1].builds must be a non-empty array of \"plain\", \"tsan\" and/or "
+            "\"explore\"");
 }
 
 TEST_F(ScratchRepo, RejectsAnUnknownBuild) {
     EXPECT_EQ(
         error_after_editing(kLab01, [](json& lab) { lab["checks"][1]["builds"][1] = "asan"; }),
-        kFile01 + ": checks[1].builds[1] must be \"plain\" or \"tsan\" (got \"asan\")");
+        kFile01 +
+            ": checks[1].builds[1] must be \"plain\", \"tsan\" or \"explore\" (got \"asan\")");
 }
 
 TEST_F(ScratchRepo, RejectsARepeatedBuild) {
