@@ -4,7 +4,7 @@
 ///
 /// What changed from the reference solution: the mutex and both condition variables are gone.
 /// put() and get() read and write the ring and its counters directly, and "wait" by spinning
-/// with `std::this_thread::yield()` until the counter they read says they may go on.
+/// with `pclab::this_thread::yield()` until the counter they read says they may go on.
 ///
 /// How it must fail: every access to slots_, next_in_, next_out_ and count_ is a data race
 /// (ThreadSanitizer reports the first overlap). Without TSan the race shows as the seed
@@ -18,7 +18,6 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -57,7 +56,7 @@ class BoundedBuffer {
     /// @param item the item, moved into the buffer.
     void put(T item) {
         while (count_ == capacity_) {  // DEFECT: reads count_ with no lock (and spins)
-            std::this_thread::yield();
+            pclab::this_thread::yield();
         }
         // Here: count_ < capacity_ was true at some moment; anything may have changed since.
         slots_[next_in_].emplace(std::move(item));
@@ -74,7 +73,7 @@ class BoundedBuffer {
     /// @return the item, moved out of the buffer.
     T get() {
         while (count_ == 0) {  // DEFECT: reads count_ with no lock (and spins)
-            std::this_thread::yield();
+            pclab::this_thread::yield();
         }
         // Here: count_ > 0 was true at some moment; anything may have changed since.
         T item = std::move(*slots_[next_out_]);

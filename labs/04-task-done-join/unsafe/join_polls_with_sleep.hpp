@@ -25,7 +25,6 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <utility>
 
 #include "pclab/errors.hpp"
@@ -149,7 +148,7 @@ class Queue {
         // THE DEFECT: the reference sleeps on all_tasks_done_ with mutex_ held while it checks;
         // this reads the count with no lock (a data race) and sleeps a fixed time between reads.
         while (unfinished_tasks_ != 0) {
-            std::this_thread::sleep_for(kPollInterval);
+            pclab::this_thread::sleep_for(kPollInterval);
         }
     }
 
