@@ -66,12 +66,19 @@ std::unique_ptr<Strategy> make_strategy(const ScheduleId& id) {
     return std::make_unique<RandomStrategy>(seed, id.spurious_wake_one_in);
 }
 
+// A schedule id carries its choice list up to this length; a longer run (a livelock that ran
+// into the step limit) is named by its strategy, seed and index alone, which replay()
+// re-derives to the same run: an id of 20,000 digits helps nobody.
+constexpr std::size_t kLongestChoiceList = 500;
+
 ExploreResult result_of(RunRecord record, ScheduleId id, std::uint32_t schedules_run) {
     id.choices.clear();
-    for (const Choice& choice : record.choices) {
-        id.choices.push_back(choice.value);
+    id.has_choices = record.choices.size() <= kLongestChoiceList;
+    if (id.has_choices) {
+        for (const Choice& choice : record.choices) {
+            id.choices.push_back(choice.value);
+        }
     }
-    id.has_choices = true;
     ExploreResult result;
     result.failed = record.verdict.failed();
     result.schedules_run = schedules_run;
@@ -199,6 +206,11 @@ RunRecord run_schedule(const ExploreBody& body, Strategy& strategy,
     return scheduler.run(body);
 }
 
+// The rows a long trace keeps: its first kTraceHead and its last kTraceTail steps.
+constexpr std::size_t kLongestTrace = 100;
+constexpr std::size_t kTraceHead = 20;
+constexpr std::size_t kTraceTail = 40;
+
 std::string format_trace(const RunRecord& record, std::string_view schedule_id) {
     const std::size_t columns = std::max<std::size_t>(record.thread_names.size(), 1);
     std::vector<std::string> headers;
@@ -250,7 +262,16 @@ std::string format_trace(const RunRecord& record, std::string_view schedule_id) 
     }
     header_line.erase(header_line.find_last_not_of(' ') + 1);
     text += header_line + "\n" + rule + "\n";
-    for (std::size_t i = 0; i < record.steps.size(); ++i) {
+    // A run of more than kLongestTrace steps (a livelock) shows its first and last steps; the
+    // middle repeats itself, and the rows that matter are those just before the verdict.
+    const std::size_t steps = record.steps.size();
+    const bool elided = steps > kLongestTrace;
+    for (std::size_t i = 0; i < steps; ++i) {
+        if (elided && i == kTraceHead) {
+            text += std::string(number_width, ' ') + " | ... " +
+                    std::to_string(steps - kTraceHead - kTraceTail) + " steps not shown ...\n";
+            i = steps - kTraceTail;
+        }
         append_row(std::to_string(record.steps[i].number), record.steps[i].thread, cells[i]);
     }
 
