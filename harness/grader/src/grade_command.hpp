@@ -28,6 +28,9 @@ struct GradeOptions {
     /// Only these builds of each check ("plain", "tsan", "explore"); empty: all. A check with
     /// none of them is skipped.
     std::vector<std::string> builds;
+    /// Run every build of a check even after its TSan build reported a data race (which
+    /// settles the verdict): `./pclab rates` sets it to measure each technique on its own.
+    bool every_build = false;
     bool build = true;  ///< false: use the trees as they are (kit tests).
     bool colour = false;
 };

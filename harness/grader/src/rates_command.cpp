@@ -127,7 +127,8 @@ int measure_rates(const RatesOptions& options) {
                 grade.impl = impl;
                 grade.seed = options.first_seed + static_cast<std::uint64_t>(i);
                 grade.builds = options.builds;
-                grade.build = true;  // a no-op once the implementation is built
+                grade.every_build = true;  // each technique's rate, not just the verdict
+                grade.build = true;        // a no-op once the implementation is built
                 GradingRun run;
                 if (const int status = run_grading(grade, run); status != kGraded) {
                     return status;
