@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "pclab/errors.hpp"
+#include "pclab/explore/exchange_scenario.hpp"
 #include "pclab/explore/lab_exploration.hpp"
 #include "pclab/sync.hpp"
 #include "queue.hpp"
@@ -35,58 +36,15 @@ namespace {
 
 using pclab::explore::check_category;
 
-constexpr int kProducers = 2;
-constexpr int kConsumers = 2;
-constexpr int kItemsEach = 2;
-
-// Item `i` of producer `p` is `p * 100 + i`.
+// Two producers and two consumers, 2 items each, through maxsize 1
+// (pclab/explore/exchange_scenario.hpp).
 void bounded_exchange() {
-    constexpr std::size_t kMaxsize = 1;
-    pclab::Queue<int> queue(kMaxsize);
-    std::vector<int> times_got(kProducers * 100, 0);
-    std::vector<int> last_got(kConsumers * kProducers, -1);  // [consumer][producer]
-    int puts_returned = 0;
-    int gets_begun = 0;
-
-    std::vector<pclab::thread> threads;
-    for (int p = 0; p < kProducers; ++p) {
-        threads.emplace_back("producer " + std::to_string(p + 1), [&, p] {
-            for (int i = 0; i < kItemsEach; ++i) {
-                queue.put(p * 100 + i);
-                ++puts_returned;
-                check_category(puts_returned - gets_begun <= static_cast<int>(kMaxsize),
-                               "capacity-exceeded",
-                               "put() returned while the queue already held maxsize items");
-            }
-        });
-    }
-    for (int c = 0; c < kConsumers; ++c) {
-        threads.emplace_back("consumer " + std::to_string(c + 1), [&, c] {
-            for (int i = 0; i < kItemsEach; ++i) {
-                ++gets_begun;
-                const int item = queue.get();
-                check_category(item >= 0 && item < kProducers * 100 && item % 100 < kItemsEach,
-                               "wrong-result", "get() returned a value nobody put");
-                check_category(++times_got[static_cast<std::size_t>(item)] == 1, "duplicate-item",
-                               "get() returned item " + std::to_string(item) + " a second time");
-                int& last = last_got[static_cast<std::size_t>(c * kProducers + item / 100)];
-                check_category(item > last, "order-violated",
-                               "consumer " + std::to_string(c + 1) + " got item " +
-                                   std::to_string(item) + " after item " + std::to_string(last) +
-                                   " of the same producer");
-                last = item;
-            }
-        });
-    }
-    for (pclab::thread& thread : threads) {
-        thread.join();
-    }
-    for (int p = 0; p < kProducers; ++p) {
-        for (int i = 0; i < kItemsEach; ++i) {
-            check_category(times_got[static_cast<std::size_t>(p * 100 + i)] == 1, "lost-item",
-                           "item " + std::to_string(p * 100 + i) + " was put but never got");
-        }
-    }
+    pclab::Queue<int> queue(1);
+    pclab::explore::ExchangeShape shape;
+    shape.capacity = 1;
+    shape.container = "queue";
+    pclab::explore::exchange(
+        shape, [&](int item) { queue.put(item); }, [&] { return queue.get(); });
 }
 
 // A full queue of maxsize 1; a producer tries to add a second item within 10 ms while a
