@@ -159,6 +159,19 @@ std::string first_compiler_error(const std::string& log,
     return fallback;
 }
 
+std::string shell_quote(const std::string& text) {
+    if (!text.empty() &&
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789-_./:=@,") == std::string::npos) {
+        return text;
+    }
+    std::string quoted = "'";
+    for (const char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
 void echo_command(const std::vector<std::string>& argv) {
     std::string text = "+";
     for (const std::string& arg : argv) {

@@ -60,6 +60,10 @@ BuildOutcome build_targets(const BuildTree& tree, const std::vector<std::string>
 std::string first_compiler_error(const std::string& log,
                                  const std::vector<std::string>& strip_prefixes);
 
+/// `text` as one shell word: unchanged when it holds only characters no shell treats
+/// specially, otherwise in single quotes (an embedded `'` written as `'\''`).
+std::string shell_quote(const std::string& text);
+
 /// Prints `+ <argv...>` to stderr: every external command the kit runs is shown.
 void echo_command(const std::vector<std::string>& argv);
 

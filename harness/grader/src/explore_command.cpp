@@ -14,25 +14,21 @@ namespace pclab::grader {
 namespace fs = std::filesystem;
 namespace {
 
-std::string shell_quote(const std::string& text) {
-    if (!text.empty() &&
-        text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789-_./:=@,") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "'";
-    for (const char c : text) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
 // The child inherits these (run_in_terminal forks and execs).
 void set_environment(const char* name, const std::string& value) {
     setenv(name, value.c_str(), 1);  // NOLINT(concurrency-mt-unsafe): single-threaded here
 }
 
 }  // namespace
+
+std::string explore_command_line(const std::string& lab_id, const std::string& impl,
+                                 const std::optional<fs::path>& submission) {
+    std::string command = "./pclab explore " + lab_id + " --impl " + shell_quote(impl);
+    if (submission) {
+        command += " --submission " + shell_quote(fs::absolute(*submission).string());
+    }
+    return command;
+}
 
 int explore_lab(const ExploreCommandOptions& options) {
     LabCatalog catalog;
@@ -73,7 +69,6 @@ int explore_lab(const ExploreCommandOptions& options) {
     }
 
     BuildTree tree = BuildTree::for_kit(options.root, "explore");
-    std::string replay_prefix = "./pclab explore " + lab->id + " --impl " + options.impl;
     if (options.submission) {
         if (options.impl != "student") {
             std::cerr << "pclab explore: --submission explores the student implementation; "
@@ -95,8 +90,9 @@ int explore_lab(const ExploreCommandOptions& options) {
             std::cerr << "pclab explore: " << error.what() << '\n';
             return kUsageError;
         }
-        replay_prefix += " --submission " + shell_quote(fs::absolute(*options.submission).string());
     }
+    const std::string replay_prefix =
+        explore_command_line(lab->id, options.impl, options.submission);
     const BuildOutcome configured = configure(tree);
     if (!configured.succeeded) {
         std::cerr << configured.log << "\npclab explore: could not configure "

@@ -21,6 +21,11 @@ struct ExploreCommandOptions {
     std::optional<std::string> replay;                ///< `<scenario>@<schedule id>`
 };
 
+/// The `./pclab explore` command line for one lab and implementation, without `--replay`: what
+/// an exploration failure prints (with `--replay ID` appended) to be replayed.
+std::string explore_command_line(const std::string& lab_id, const std::string& impl,
+                                 const std::optional<std::filesystem::path>& submission);
+
 /// Builds the lab's exploration program for the implementation and runs it. Exit status: 0 when
 /// no schedule failed (or the replayed one passed), 1 when one failed (its trace and replay
 /// command are printed), kUsageError or kCouldNotGrade as for `grade`.

@@ -10,6 +10,7 @@
 
 #include "build_tree.hpp"
 #include "check_runner.hpp"
+#include "explore_command.hpp"
 #include "grading_run.hpp"
 #include "lab_catalog.hpp"
 #include "report_formats.hpp"
@@ -67,27 +68,6 @@ Implementation implementation_for(const Lab& lab, const std::string& impl) {
     return chosen;
 }
 
-std::string shell_quote(const std::string& text) {
-    if (!text.empty() &&
-        text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789-_./:=@") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "'";
-    for (char c : text) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
-std::string explore_command(const GradeOptions& options, const Lab& lab) {
-    std::string command = "./pclab explore " + lab.id + " --impl " + shell_quote(options.impl);
-    if (options.submission) {
-        command += " --submission " + shell_quote(fs::absolute(*options.submission).string());
-    }
-    return command;
-}
-
 std::string replay_command(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
                            std::uint64_t seed) {
     std::string command = "./pclab grade " + lab.id + " --impl " + shell_quote(options.impl);
@@ -139,7 +119,8 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         request.seed = seed;
         request.implementation_files = impl.files;
         if (flavour == "explore") {
-            request.explore_replay_command = explore_command(options, lab);
+            request.explore_replay_command =
+                explore_command_line(lab.id, options.impl, options.submission);
         }
         std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
         const CheckRun run = run_check(request);
