@@ -2,7 +2,6 @@
 // whose verdict is known. A grader that passed broken code or failed correct code would fail
 // here, for the declared reason.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,59 +13,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grader_run.hpp"
 #include "isolated_process.hpp"
 #include "lab_catalog.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using pclab::grader::LabCatalog;
+using pclab::end_to_end::catalog;
+using pclab::end_to_end::describe;
+using pclab::end_to_end::GraderRun;
+using pclab::end_to_end::kRoot;
+using pclab::end_to_end::kScratch;
+using pclab::end_to_end::read_text;
+using pclab::end_to_end::run_grader;
 using pclab::grader::ProcessEnd;
-using pclab::grader::ProcessOutcome;
-using pclab::grader::ProcessSpec;
-
-const fs::path kRoot = PCLAB_SOURCE_DIR;
-const fs::path kScratch = PCLAB_SCRATCH_DIR;
-
-// A grading of one lab takes seconds; ten minutes means the grader hangs.
-constexpr std::chrono::minutes kGradingTimeout{10};
-
-struct GraderRun {
-    ProcessOutcome outcome;
-    nlohmann::json report;  // null when no report was written
-};
-
-GraderRun run_grader(std::vector<std::string> args) {
-    fs::create_directories(kScratch);
-    // ctest runs several of these programs at once (one per lab's variants): one report each.
-    const fs::path report = kScratch / ("report-" + std::to_string(::getpid()) + ".json");
-    fs::remove(report);
-    ProcessSpec spec;
-    spec.argv = {PCLAB_GRADER, "--root", kRoot.string()};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    if (!args.empty() && args.front() == "grade") {
-        spec.argv.insert(spec.argv.end(), {"--format", "json", "--output", report.string()});
-    }
-    spec.limits.timeout = kGradingTimeout;
-    spec.limits.file_size_bytes = std::size_t{1} << 40;
-    GraderRun run;
-    run.outcome = pclab::grader::run_isolated(spec);
-    std::ifstream in(report);
-    if (in) {
-        run.report = nlohmann::json::parse(in, nullptr, false);
-    }
-    return run;
-}
-
-std::string describe(const GraderRun& run) {
-    return "exit " + std::to_string(run.outcome.exit_code) + "\nstderr:\n" +
-           run.outcome.stderr_text + "\nreport:\n" + run.report.dump(2);
-}
-
-const LabCatalog& catalog() {
-    static const LabCatalog loaded = LabCatalog::load(kRoot);
-    return loaded;
-}
 
 TEST(GradeSolution, ScoresFullMarksOnEveryLab) {
     const GraderRun run = run_grader({"grade", "--impl", "solution", "--no-build"});
@@ -228,11 +189,6 @@ void write_submission(const std::map<std::string, std::string>& files) {
         fs::create_directories(path.parent_path());
         std::ofstream(path) << text;
     }
-}
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 TEST(GradeSubmission, TakesOnlyStudentFilesAndScoresACorrectOne) {

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -13,9 +14,9 @@
 namespace pclab::grader {
 namespace {
 
-// A cold build of every lab target takes a few minutes on two cores; an hour means the
-// toolchain is stuck, not slow.
-constexpr std::chrono::minutes kBuildTimeout{60};
+// A cold build of every lab target takes a few minutes on two cores; half an hour means the
+// toolchain is stuck (or a student file keeps the compiler busy), not slow.
+constexpr std::chrono::minutes kBuildTimeout{30};
 // Compiler logs of a broken submission can be long; the first error is near the top.
 constexpr std::size_t kBuildLogCap = 4u << 20;
 
@@ -52,7 +53,7 @@ BuildOutcome run_captured(const std::vector<std::string>& argv,
     if (outcome.end == ProcessEnd::failed_to_start) {
         result.log = "could not start " + argv.front() + ": " + outcome.start_error;
     } else if (outcome.end == ProcessEnd::timed_out) {
-        result.log += "\n[pclab: the build did not finish within an hour and was stopped]";
+        result.log += "\n[pclab: the build did not finish within 30 minutes and was stopped]";
     }
     if (!result.succeeded) {
         result.first_error = first_compiler_error(result.log, strip_prefixes);
@@ -73,21 +74,15 @@ BuildTree BuildTree::for_kit(const std::filesystem::path& root, const std::strin
 
 BuildTree BuildTree::for_submission(const std::filesystem::path& root, const std::string& flavour,
                                     const std::filesystem::path& tree_dir,
-                                    const std::filesystem::path& student_root,
-                                    const std::vector<std::string>& lab_ids) {
+                                    const std::filesystem::path& student_root) {
     BuildTree tree;
     tree.flavour = flavour;
     tree.preset = preset_for(flavour);
     tree.source_dir = root;
     tree.binary_dir = tree_dir;
-    std::string labs;
-    for (const std::string& id : lab_ids) {
-        labs += (labs.empty() ? "" : ";") + id;
-    }
     tree.cache_definitions = {
         "-DPCLAB_STUDENT_ROOT=" + student_root.string(),
         "-DPCLAB_IMPLS=student",
-        "-DPCLAB_LABS=" + labs,
         "-DPCLAB_BUILD_GRADER=OFF",
     };
     return tree;
@@ -131,6 +126,73 @@ BuildOutcome build_targets(const BuildTree& tree, const std::vector<std::string>
     std::vector<std::string> argv = {"cmake", "--build", tree.binary_dir.string(), "--target"};
     argv.insert(argv.end(), targets.begin(), targets.end());
     return run_captured(argv, tree.source_dir, {tree.source_dir.string() + "/"});
+}
+
+std::vector<std::string> files_read_outside(
+    const BuildTree& tree, const std::string& object_prefix,
+    const std::vector<std::filesystem::path>& allowed_roots) {
+    ProcessSpec spec;
+    spec.argv = {"ninja", "-C", tree.binary_dir.string(), "-t", "deps"};
+    spec.limits.timeout = std::chrono::minutes(1);
+    spec.limits.output_cap_bytes = std::size_t{256} << 20;
+    const ProcessOutcome outcome = run_isolated(spec);
+    std::vector<std::string> outside;
+    if (outcome.end != ProcessEnd::exited || outcome.exit_code != 0) {
+        return outside;
+    }
+    // Compared as absolute, normalised text: "a/b/" is a prefix of "a/b/c" but not of "a/bc".
+    std::vector<std::string> prefixes;
+    for (const auto& root : allowed_roots) {
+        std::error_code error;
+        prefixes.push_back((std::filesystem::weakly_canonical(root, error) / "").string());
+    }
+    const auto is_allowed = [&](const std::string& file) {
+        return std::any_of(prefixes.begin(), prefixes.end(),
+                           [&](const std::string& prefix) { return file.rfind(prefix, 0) == 0; });
+    };
+    // The log: "<object>: #deps N, deps mtime ..." and then one indented dependency per line.
+    std::istringstream lines(outcome.stdout_text);
+    bool in_object = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) {
+            in_object = false;
+        } else if (line.front() != ' ') {
+            in_object = line.rfind(object_prefix, 0) == 0;
+        } else if (in_object) {
+            std::filesystem::path file = line.substr(line.find_first_not_of(' '));
+            if (file.is_relative()) {
+                file = tree.binary_dir / file;
+            }
+            std::error_code error;
+            const std::string shown = std::filesystem::weakly_canonical(file, error).string();
+            if (!is_allowed(shown) &&
+                std::find(outside.begin(), outside.end(), shown) == outside.end()) {
+                outside.push_back(shown);
+            }
+        }
+    }
+    return outside;
+}
+
+std::string first_diagnostic_in(const std::string& log, const std::vector<std::string>& files,
+                                const std::vector<std::string>& strip_prefixes) {
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        const bool diagnostic =
+            line.find(": error:") != std::string::npos || line.find(": note:") != std::string::npos;
+        const bool in_files = std::any_of(files.begin(), files.end(), [&](const std::string& file) {
+            return line.find(file + ":") != std::string::npos;
+        });
+        if (diagnostic && in_files) {
+            for (const std::string& prefix : strip_prefixes) {
+                for (auto at = line.find(prefix); at != std::string::npos; at = line.find(prefix)) {
+                    line.erase(at, prefix.size());
+                }
+            }
+            return line;
+        }
+    }
+    return "";
 }
 
 std::string first_compiler_error(const std::string& log,

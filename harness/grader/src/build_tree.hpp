@@ -19,17 +19,17 @@ struct BuildTree {
     std::string preset;                ///< "dev" or "tsan".
     std::filesystem::path source_dir;  ///< The kit's root.
     std::filesystem::path binary_dir;
-    /// Extra -D definitions (submission trees: PCLAB_STUDENT_ROOT, PCLAB_IMPLS, PCLAB_LABS).
+    /// Extra -D definitions (submission trees: PCLAB_STUDENT_ROOT, PCLAB_IMPLS).
     std::vector<std::string> cache_definitions;
 
     /// The kit's own tree for `flavour` under <root>/build/<preset>.
     static BuildTree for_kit(const std::filesystem::path& root, const std::string& flavour);
     /// A submission's tree: student files from `student_root`, only the student
-    /// implementation, only `lab_ids`.
+    /// implementation, every lab (a tree is configured once and then graded for any of them;
+    /// only the targets a grading needs are built).
     static BuildTree for_submission(const std::filesystem::path& root, const std::string& flavour,
                                     const std::filesystem::path& tree_dir,
-                                    const std::filesystem::path& student_root,
-                                    const std::vector<std::string>& lab_ids);
+                                    const std::filesystem::path& student_root);
 
     /// The program a check of this flavour runs: "tests" or "explore".
     std::string program_name() const;
@@ -56,9 +56,25 @@ BuildOutcome configure(const BuildTree& tree, bool force = false);
 /// the output so that a compile error can be explained instead of scrolled past.
 BuildOutcome build_targets(const BuildTree& tree, const std::vector<std::string>& targets);
 
+/// The headers and sources that the last build of `tree` read for objects whose path (relative
+/// to the tree) starts with `object_prefix`, from ninja's dependency log (`ninja -t deps`), that
+/// lie under none of `allowed_roots`: what a student file pulled in from outside the places a
+/// submission may use (a reference solution, another student's files). Paths are absolute.
+/// Empty when everything read lies inside, and when the log cannot be read.
+std::vector<std::string> files_read_outside(
+    const BuildTree& tree, const std::string& object_prefix,
+    const std::vector<std::filesystem::path>& allowed_roots);
+
 /// The first `error:` line of a compiler log, with `strip_prefixes` removed from paths.
 std::string first_compiler_error(const std::string& log,
                                  const std::vector<std::string>& strip_prefixes);
+
+/// The first compiler diagnostic line (error or note) in `log` that points into one of `files`
+/// (names or path suffixes such as "result_list.hpp"), with `strip_prefixes` removed; "" when
+/// none does. When the first error is in a test (a call that no longer matches the student's
+/// changed signature), this is the line that shows the student's own declaration.
+std::string first_diagnostic_in(const std::string& log, const std::vector<std::string>& files,
+                                const std::vector<std::string>& strip_prefixes);
 
 /// `text` as one shell word: unchanged when it holds only characters no shell treats
 /// specially, otherwise in single quotes (an embedded `'` written as `'\''`).

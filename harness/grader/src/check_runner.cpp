@@ -1,13 +1,18 @@
 #include "check_runner.hpp"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <pclab/report_digest.hpp>
 
 #include "isolated_process.hpp"
 
@@ -39,17 +44,35 @@ class ScratchDirectory {
     fs::path path_;
 };
 
-std::optional<nlohmann::json> read_gtest_report(const fs::path& file) {
-    std::ifstream in(file);
+std::optional<std::string> read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
     if (!in) {
         return std::nullopt;
     }
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::optional<nlohmann::json> parse_gtest_report(const std::optional<std::string>& text) {
+    if (!text) {
+        return std::nullopt;
+    }
+    nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) {
         return std::nullopt;
     }
     return parsed;
+}
+
+// A fresh key per run (pclab/report_digest.hpp): 128 bits from the system's entropy source.
+std::string fresh_report_key() {
+    std::random_device entropy;
+    std::string key;
+    for (int word = 0; word < 4; ++word) {
+        char hex[9];
+        std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(entropy()));
+        key += hex;
+    }
+    return key;
 }
 
 // The statistics lines of pclab/explore/lab_exploration.hpp:
@@ -98,7 +121,8 @@ CheckRun run_check(const CheckRunRequest& request) {
     const fs::path program =
         request.tree->lab_output_dir(request.lab->directory_name, request.impl_dir) /
         request.tree->program_name();
-    const std::chrono::milliseconds timeout{std::chrono::seconds(request.check->timeout_seconds)};
+    const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(
+        static_cast<double>(request.check->timeout_seconds) * 1000.0 * request.timeout_scale));
 
     ScratchDirectory scratch;
     const fs::path report = scratch.path() / "gtest.json";
@@ -108,13 +132,17 @@ CheckRun run_check(const CheckRunRequest& request) {
                  "--gtest_output=json:" + report.string(), "--gtest_color=no"};
     spec.working_directory = scratch.path();
     spec.environment["PCLAB_SEED"] = std::to_string(request.seed);
+    const std::string report_key = fresh_report_key();
+    spec.secret_on_fd3 = report_key;
+    spec.environment[std::string(kReportKeyFdVariable)] = "3";
     spec.environment["PCLAB_TIMEOUT_MS"] = std::to_string(timeout.count());
     if (!request.explore_replay_command.empty()) {
         spec.environment["PCLAB_EXPLORE_REPLAY_COMMAND"] = request.explore_replay_command;
     }
     spec.limits.timeout = timeout;
-    // A stress check uses at most a few dozen threads; thousands means a fork or thread bomb.
-    spec.limits.max_processes = 4096;
+    spec.limits.max_processes = kGraderUserProcessLimit;
+    spec.limits.own_user = true;
+    spec.limits.own_user_max_tasks = kCheckTaskLimit;
     if (tsan) {
         spec.environment["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1";
         spec.limits.disable_aslr = true;
@@ -127,8 +155,13 @@ CheckRun run_check(const CheckRunRequest& request) {
     }
 
     const ProcessOutcome outcome = run_isolated(spec);
+    const std::optional<std::string> report_text = read_file(report);
+    const std::optional<std::string> digest = read_file(report.string() + ".digest");
 
     ClassifyContext context;
+    context.report_sealed =
+        report_text && digest && *digest == report_digest(report_key, *report_text);
+    context.task_limit = outcome.own_user ? kCheckTaskLimit : kGraderUserProcessLimit;
     context.tsan_build = tsan;
     context.student_files = request.implementation_files;
     context.timeout = timeout;
@@ -137,7 +170,22 @@ CheckRun run_check(const CheckRunRequest& request) {
     CheckRun run;
     run.flavour = request.tree->flavour;
     run.wall = outcome.wall;
-    run.verdict = classify_run(outcome, read_gtest_report(report), context);
+    run.verdict = classify_run(outcome, parse_gtest_report(report_text), context);
+    run.own_user = outcome.own_user;
+    if (::geteuid() == 0 && !outcome.own_user) {
+        static std::once_flag warned;
+        std::call_once(warned, [&] {
+            const std::string reason =
+                own_user_available()
+                    ? "other users cannot execute " + program.string()
+                    : "this grader cannot switch users (root inside a user namespace?)";
+            std::cerr << "pclab: warning: checks run as root, because " << reason
+                      << "; root ignores the process limit and may write the kit's files. Grade "
+                         "from a directory everyone may read (chmod o+rx on each directory of "
+                         "its path), as real root or as an unprivileged user "
+                         "(docs/threat-model.md).\n";
+        });
+    }
     run.explore_statistics = explore_statistics(outcome.stdout_text);
     return run;
 }

@@ -17,6 +17,13 @@
 
 namespace pclab::grader {
 
+/// Processes and threads one check may have at once when it runs as a user of its own
+/// (ProcessLimits::own_user): a stress check needs a few dozen.
+inline constexpr std::size_t kCheckTaskLimit = 512;
+/// RLIMIT_NPROC otherwise: it counts every process of the grader's user, so it can only stop a
+/// runaway bomb, not size a check.
+inline constexpr std::size_t kGraderUserProcessLimit = 4096;
+
 /// Memory a check may use before it is stopped as `memory-limit`. TSan's shadow memory
 /// multiplies a program's footprint several times, so its trees get more room.
 struct MemoryBudget {
@@ -34,6 +41,8 @@ struct CheckRunRequest {
     /// File names (or path suffixes) to name in explanations: the implementation's files.
     std::vector<std::string> implementation_files;
     MemoryBudget memory;
+    /// The check's declared timeout is multiplied by this (machine_calibration.hpp).
+    double timeout_scale = 1.0;
     /// For explore checks: the command that replays a schedule, without `--replay ID`
     /// (e.g. `./pclab explore 02 --impl unsafe:if_instead_of_while`).
     std::string explore_replay_command;
@@ -45,6 +54,8 @@ struct CheckRun {
     std::chrono::milliseconds wall{0};
     /// The `[explore] ...` lines the program printed (exploration programs only).
     std::vector<ExploreStatistic> explore_statistics;
+    /// The check ran as a user of its own (see ProcessLimits::own_user).
+    bool own_user = false;
 };
 
 /// Runs `request.check` once in `request.tree`. Never throws for anything the test program

@@ -78,14 +78,14 @@ int explore_lab(const ExploreCommandOptions& options) {
         const fs::path base = submission_work_dir(options.root, *options.submission);
         try {
             const StagedSubmission staged =
-                stage_submission(*options.submission, {lab}, base / "staging");
+                stage_submission(*options.submission, catalog.labs(), base / "staging");
             if (staged.missing.contains(lab->id)) {
                 std::cerr << "pclab explore: the submission lacks "
                           << staged.missing.at(lab->id).front() << '\n';
                 return kUsageError;
             }
             tree = BuildTree::for_submission(options.root, "explore", base / "plain",
-                                             staged.student_root, {lab->id});
+                                             staged.student_root);
         } catch (const std::exception& error) {
             std::cerr << "pclab explore: " << error.what() << '\n';
             return kUsageError;

@@ -1,9 +1,11 @@
 #include "grade_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -12,7 +14,9 @@
 #include "check_runner.hpp"
 #include "explore_command.hpp"
 #include "grading_run.hpp"
+#include "include_directives.hpp"
 #include "lab_catalog.hpp"
+#include "machine_calibration.hpp"
 #include "report_formats.hpp"
 #include "submission_staging.hpp"
 #include "sync_name_scan.hpp"
@@ -86,7 +90,7 @@ std::string replay_command(const GradeOptions& options, const Lab& lab, const Ch
 // no_synchronisation, 5 min of grading, 4.8 of them in three plain runs waiting to be killed).
 CheckResult grade_check(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
                         const Implementation& impl, const std::map<std::string, BuildTree>& trees,
-                        std::uint64_t seed) {
+                        std::uint64_t seed, double timeout_scale) {
     CheckResult result;
     result.name = check.name;
     result.explains = check.explains;
@@ -118,6 +122,7 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         request.impl_dir = impl.dir;
         request.seed = seed;
         request.implementation_files = impl.files;
+        request.timeout_scale = timeout_scale;
         if (flavour == "explore") {
             request.explore_replay_command =
                 explore_command_line(lab.id, options.impl, options.submission);
@@ -177,6 +182,19 @@ void fail_every_check(LabResult& lab_result, const std::vector<const CheckSpec*>
         result.message = message;
         lab_result.checks.push_back(result);
     }
+}
+
+void fail_forbidden_include(LabResult& lab_result, const std::vector<const CheckSpec*>& checks,
+                            const std::vector<std::string>& included) {
+    std::string files;
+    for (const std::string& file : included) {
+        files += "\n  " + file;
+    }
+    fail_every_check(lab_result, checks, "forbidden-include",
+                     "The code includes files from outside the labs, so no check ran. A student "
+                     "file may include the standard library, <pclab/...> and the labs' own "
+                     "files; it included:" +
+                         files);
 }
 
 std::vector<const CheckSpec*> selected_checks(const Lab& lab, const GradeOptions& options) {
@@ -267,22 +285,17 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
     if (options.submission) {
         const fs::path base = submission_work_dir(options.root, *options.submission);
         try {
-            staged = stage_submission(*options.submission, labs, base / "staging");
+            staged = stage_submission(*options.submission, catalog.labs(), base / "staging");
         } catch (const std::exception& error) {
             std::cerr << "pclab grade: " << error.what() << '\n';
             return kUsageError;
-        }
-        std::vector<std::string> ids;
-        ids.reserve(labs.size());
-        for (const Lab* lab : labs) {
-            ids.push_back(lab->id);
         }
         for (const std::string& flavour : flavours) {
             // explore checks run a second program of the plain tree
             const std::string tree_name = flavour == "explore" ? "plain" : flavour;
             trees.emplace(flavour,
                           BuildTree::for_submission(options.root, flavour, base / tree_name,
-                                                    staged->student_root, ids));
+                                                    staged->student_root));
         }
         for (const std::string& ignored : staged->ignored) {
             std::cerr << "pclab grade: ignored " << ignored
@@ -306,6 +319,15 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
         }
     }
 
+    if (options.timeout_scale) {
+        run.timeout_scale = *options.timeout_scale;
+    } else {
+        const MachineCalibration calibration = calibrate_machine();
+        run.timeout_scale = calibration.timeout_scale;
+        std::cerr << "pclab grade: reference workload " << calibration.measured.count() / 1000
+                  << " ms (" << kReferenceWorkload.count() / 1000
+                  << " ms on the reference machine): check timeouts x" << run.timeout_scale << '\n';
+    }
     std::cerr << "pclab grade: seed " << run.seed << ", implementation " << options.impl << '\n';
     for (const Lab* lab : labs) {
         const Implementation impl = implementation_for(*lab, options.impl);
@@ -344,6 +366,22 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
                     // unreadable or missing: the build reports it, in the compiler's words
                 }
             }
+            std::vector<std::string> leaving;
+            for (const std::string& file : lab->student_files) {
+                const std::string shown = "labs/" + lab->directory_name + "/" + file;
+                std::ifstream in(student_root / shown);
+                const std::string text{std::istreambuf_iterator<char>(in),
+                                       std::istreambuf_iterator<char>()};
+                for (const std::string& path :
+                     includes_leaving_the_labs(text, "labs/" + lab->directory_name)) {
+                    leaving.push_back(shown + ": #include " + path);
+                }
+            }
+            if (!leaving.empty()) {
+                fail_forbidden_include(lab_result, checks, leaving);
+                run.labs.push_back(std::move(lab_result));
+                continue;
+            }
             if (!found.empty()) {
                 fail_every_check(lab_result, checks, "std-sync-name",
                                  "The code names std synchronisation types directly, so no "
@@ -370,6 +408,11 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
                 const BuildOutcome built = build_targets(tree, {target});
                 if (!built.succeeded) {
                     build_error = built.first_error.empty() ? built.log : built.first_error;
+                    const std::string in_student_file =
+                        first_diagnostic_in(built.log, impl.files, {options.root.string() + "/"});
+                    if (!in_student_file.empty() && in_student_file != build_error) {
+                        build_error += "\nIn your file: " + in_student_file;
+                    }
                     break;
                 }
             } else if (!fs::exists(tree.lab_output_dir(lab->directory_name, impl.dir) /
@@ -388,8 +431,37 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             continue;
         }
 
+        // What the student's files included, as the compiler saw it (macros, __has_include and
+        // relative paths resolved): a reference solution or another student's file is refused.
+        if (impl.dir == "student") {
+            std::vector<std::string> outside;
+            for (const std::string& flavour : lab_flavours) {
+                const BuildTree& tree = trees.at(flavour);
+                std::vector<fs::path> allowed = {"/usr", options.root / "harness",
+                                                 options.root / "labs", tree.binary_dir};
+                if (staged) {
+                    allowed.push_back(staged->student_root);
+                }
+                for (std::string& file :
+                     files_read_outside(tree,
+                                        "labs/" + lab->directory_name + "/CMakeFiles/pclab-" +
+                                            lab->slug + "-student-",
+                                        allowed)) {
+                    if (std::find(outside.begin(), outside.end(), file) == outside.end()) {
+                        outside.push_back(std::move(file));
+                    }
+                }
+            }
+            if (!outside.empty()) {
+                fail_forbidden_include(lab_result, checks, outside);
+                run.labs.push_back(std::move(lab_result));
+                continue;
+            }
+        }
+
         for (const CheckSpec* check : checks) {
-            lab_result.checks.push_back(grade_check(options, *lab, *check, impl, trees, run.seed));
+            lab_result.checks.push_back(
+                grade_check(options, *lab, *check, impl, trees, run.seed, run.timeout_scale));
         }
         run.labs.push_back(std::move(lab_result));
     }

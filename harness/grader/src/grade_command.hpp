@@ -32,6 +32,8 @@ struct GradeOptions {
     /// settles the verdict): `./pclab rates` sets it to measure each technique on its own.
     bool every_build = false;
     bool build = true;  ///< false: use the trees as they are (kit tests).
+    /// Multiplies every check's timeout; absent: measured (machine_calibration.hpp).
+    std::optional<double> timeout_scale;
     bool colour = false;
 };
 

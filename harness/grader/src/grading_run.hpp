@@ -88,6 +88,8 @@ struct GradingRun {
     std::string impl;        ///< The implementation asked for on the command line.
     std::vector<LabResult> labs;
     std::chrono::milliseconds duration{0};
+    /// What every check's timeout was multiplied by (machine_calibration.hpp).
+    double timeout_scale = 1.0;
 
     int score() const;      ///< Sum of the labs' scores.
     int max_score() const;  ///< Sum of the labs' max scores.

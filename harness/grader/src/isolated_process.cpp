@@ -1,19 +1,26 @@
 #include "isolated_process.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -151,7 +158,7 @@ ExecPlan make_exec_plan(const ProcessSpec& spec, std::string program,
 }
 
 /// The step of the child's setup that failed, sent to the parent with errno.
-enum class ChildStep : int { setpgid, personality, rlimit, chdir, redirect, execve };
+enum class ChildStep : int { setpgid, personality, rlimit, setuid, chdir, redirect, execve };
 
 const char* step_name(ChildStep step) {
     switch (step) {
@@ -161,6 +168,8 @@ const char* step_name(ChildStep step) {
             return "personality";
         case ChildStep::rlimit:
             return "setrlimit";
+        case ChildStep::setuid:
+            return "setuid";
         case ChildStep::chdir:
             return "chdir";
         case ChildStep::redirect:
@@ -185,10 +194,25 @@ struct ChildFailure {
 
 struct ChildFds {
     int stdin_fd, stdout_fd, stderr_fd, report_fd;
+    int secret_fd;  ///< becomes fd 3; -1: none
 };
+
+/// The uid and gid a run of its own runs as (ProcessLimits::own_user).
+struct OwnUser {
+    uid_t uid;
+    gid_t gid;
+};
+
+// The raw system calls: glibc's setuid() in a forked child of a multi-threaded process is not
+// async-signal-safe (it signals the parent's other threads, which the child does not have).
+bool become_user(OwnUser user) {
+    return ::syscall(SYS_setgroups, 0, nullptr) == 0 && ::syscall(SYS_setgid, user.gid) == 0 &&
+           ::syscall(SYS_setuid, user.uid) == 0;
+}
 
 // Runs in the forked child: only async-signal-safe calls from here to execve.
 [[noreturn]] void become_check_process(const ExecPlan& plan, const ProcessLimits& limits,
+                                       std::optional<OwnUser> own_user,
                                        const char* working_directory, ChildFds fds) {
     if (::setpgid(0, 0) != 0) {
         fail_in_child(fds.report_fd, ChildStep::setpgid);
@@ -230,7 +254,12 @@ struct ChildFds {
     if (limits.address_space_bytes) {
         set_limit(RLIMIT_AS, static_cast<rlim_t>(*limits.address_space_bytes));
     }
-    if (limits.max_processes) {
+    if (own_user) {
+        set_limit(RLIMIT_NPROC, static_cast<rlim_t>(limits.own_user_max_tasks));
+        if (!become_user(*own_user)) {
+            fail_in_child(fds.report_fd, ChildStep::setuid);
+        }
+    } else if (limits.max_processes) {
         set_limit(RLIMIT_NPROC, static_cast<rlim_t>(*limits.max_processes));
     }
     if (working_directory != nullptr && ::chdir(working_directory) != 0) {
@@ -238,6 +267,15 @@ struct ChildFds {
     }
     if (::dup2(fds.stdin_fd, STDIN_FILENO) < 0 || ::dup2(fds.stdout_fd, STDOUT_FILENO) < 0 ||
         ::dup2(fds.stderr_fd, STDERR_FILENO) < 0) {
+        fail_in_child(fds.report_fd, ChildStep::redirect);
+    }
+    constexpr int secret_target = 3;
+    if (fds.secret_fd == secret_target) {
+        // dup2 onto itself would keep O_CLOEXEC
+        if (::fcntl(secret_target, F_SETFD, 0) != 0) {
+            fail_in_child(fds.report_fd, ChildStep::redirect);
+        }
+    } else if (fds.secret_fd >= 0 && ::dup2(fds.secret_fd, secret_target) < 0) {
         fail_in_child(fds.report_fd, ChildStep::redirect);
     }
     ::execve(plan.program.c_str(), plan.argument_pointers.data(), plan.environment_pointers.data());
@@ -291,19 +329,156 @@ class CapturedStream {
     std::size_t total_ = 0;
 };
 
-std::optional<std::size_t> resident_bytes_of(pid_t pid) {
+/// What /proc/PID/status says of a running process; a zombie has no VmRSS line.
+struct StatusSample {
+    std::optional<std::size_t> resident_bytes;
+    std::size_t threads = 0;
+};
+
+StatusSample sample_status(pid_t pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    StatusSample sample;
     std::string line;
     while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            try {
-                return static_cast<std::size_t>(std::stoull(line.substr(6))) * 1024;
-            } catch (const std::exception&) {
-                return std::nullopt;
+        try {
+            if (line.rfind("VmRSS:", 0) == 0) {
+                sample.resident_bytes =
+                    static_cast<std::size_t>(std::stoull(line.substr(6))) * 1024;
+            } else if (line.rfind("Threads:", 0) == 0) {
+                sample.threads = static_cast<std::size_t>(std::stoull(line.substr(8)));
             }
+        } catch (const std::exception&) {
+            // a malformed line: that field stays unknown
         }
     }
-    return std::nullopt;  // a zombie has no VmRSS line
+    return sample;
+}
+
+/// Processes other than `child` in its process group or, when `uid` is given, owned by that
+/// uid: what a run leaves behind. Reads /proc once; a process that ends meanwhile is skipped.
+std::size_t count_processes_left(pid_t child, std::optional<uid_t> uid) {
+    std::size_t count = 0;
+    DIR* proc = ::opendir("/proc");
+    if (proc == nullptr) {
+        return 0;
+    }
+    while (const dirent* entry = ::readdir(proc)) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0 || pid == child) {
+            continue;
+        }
+        const std::string directory = std::string("/proc/") + entry->d_name;
+        // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+        std::ifstream stat_file(directory + "/stat");
+        std::string text;
+        std::getline(stat_file, text);
+        const auto close = text.rfind(')');
+        if (close == std::string::npos) {
+            continue;  // ended meanwhile
+        }
+        std::istringstream fields(text.substr(close + 1));
+        std::string state;
+        long parent = 0, group = 0;
+        if (!(fields >> state >> parent >> group) || state == "Z") {
+            continue;  // a zombie is dead already; only its parent's wait removes it
+        }
+        struct stat owner {};
+        if (group == child ||
+            (uid && ::stat(directory.c_str(), &owner) == 0 && owner.st_uid == *uid)) {
+            ++count;
+        }
+    }
+    ::closedir(proc);
+    return count;
+}
+
+// Each run of its own gets a uid nobody else uses: far above the ranges distributions hand out
+// (< 2^16 for accounts, 100000+ for containers' subordinate ranges), different per grader
+// process and per run, so two graders at once never share one.
+OwnUser fresh_own_user() {
+    static std::atomic<std::uint32_t> runs{0};
+    constexpr std::uint32_t first = 0x60000000U;
+    constexpr std::uint32_t span = 0x01000000U;
+    const auto grader = static_cast<std::uint32_t>(::getpid());
+    const std::uint32_t offset = (grader * 4099U + runs.fetch_add(1)) % span;
+    return OwnUser{static_cast<uid_t>(first + offset), static_cast<gid_t>(first + offset)};
+}
+
+// True when anyone may run `program`: the file is executable by others and every directory on
+// its absolute path searchable by others.
+bool others_may_execute(const std::string& program) {
+    std::error_code error;
+    std::filesystem::path path = std::filesystem::absolute(program, error);
+    if (error) {
+        return false;
+    }
+    struct stat file {};
+    if (::stat(path.c_str(), &file) != 0 || (file.st_mode & S_IXOTH) == 0) {
+        return false;
+    }
+    for (path = path.parent_path(); !path.empty(); path = path.parent_path()) {
+        struct stat directory {};
+        if (::stat(path.c_str(), &directory) != 0 || (directory.st_mode & S_IXOTH) == 0) {
+            return false;
+        }
+        if (path == path.root_path()) {
+            break;
+        }
+    }
+    return true;
+}
+
+// Whether this grader can become another user at all: root in the initial user namespace can;
+// "root" inside an unprivileged user namespace (unshare -r) cannot set an unmapped uid. Probed
+// once, by a child that tries.
+}  // namespace
+
+bool own_user_available() {
+    static const bool possible = [] {
+        if (::geteuid() != 0) {
+            return false;
+        }
+        const pid_t probe = ::fork();
+        if (probe == 0) {
+            ::_exit(become_user(fresh_own_user()) ? 0 : 1);
+        }
+        if (probe < 0) {
+            return false;
+        }
+        int status = 0;
+        while (::waitpid(probe, &status, 0) < 0 && errno == EINTR) {
+        }
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }();
+    return possible;
+}
+
+namespace {
+
+// Kills every process of `user`, from a short-lived child that becomes that user and sends
+// SIGKILL to all it may signal (kill(-1) spares only init and the sender). Repeated while any
+// remain: a fork bomb forks between the kernel's visit of one process and the next.
+void kill_every_process_of(OwnUser user) {
+    constexpr int attempts = 20;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        const pid_t killer = ::fork();
+        if (killer == 0) {
+            if (become_user(user)) {
+                ::kill(-1, SIGKILL);
+            }
+            ::_exit(0);
+        }
+        if (killer < 0) {
+            return;
+        }
+        int status = 0;
+        while (::waitpid(killer, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (count_processes_left(-1, user.uid) == 0) {
+            return;
+        }
+    }
 }
 
 // A pidfd turns "the child exited" into a poll event; kernels before 5.3 lack it.
@@ -378,21 +553,45 @@ ProcessOutcome run_isolated(const ProcessSpec& spec) {
     if (!stdout_pipe || !stderr_pipe || !report_pipe) {
         return fail_to_start("pipe2: " + system_error_text(errno));
     }
+    std::optional<Pipe> secret_pipe;
+    if (!spec.secret_on_fd3.empty()) {
+        secret_pipe = make_pipe();
+        // A few dozen bytes: far below the pipe's buffer, so this write never blocks.
+        if (!secret_pipe ||
+            ::write(secret_pipe->write_end.get(), spec.secret_on_fd3.data(),
+                    spec.secret_on_fd3.size()) != static_cast<ssize_t>(spec.secret_on_fd3.size())) {
+            return fail_to_start("secret pipe: " + system_error_text(errno));
+        }
+        secret_pipe->write_end.reset();
+    }
+    std::optional<OwnUser> own_user;
+    if (spec.limits.own_user && own_user_available() && others_may_execute(*program)) {
+        own_user = fresh_own_user();
+        if (!working_directory.empty() &&
+            ::chown(working_directory.c_str(), own_user->uid, own_user->gid) != 0) {
+            own_user.reset();
+        }
+    }
+    outcome.own_user = own_user.has_value();
 
     const pid_t pid = ::fork();
     if (pid < 0) {
         return fail_to_start("fork: " + system_error_text(errno));
     }
     if (pid == 0) {
-        become_check_process(plan, spec.limits,
-                             working_directory.empty() ? nullptr : working_directory.c_str(),
-                             ChildFds{dev_null.get(), stdout_pipe->write_end.get(),
-                                      stderr_pipe->write_end.get(), report_pipe->write_end.get()});
+        become_check_process(
+            plan, spec.limits, own_user,
+            working_directory.empty() ? nullptr : working_directory.c_str(),
+            ChildFds{dev_null.get(), stdout_pipe->write_end.get(), stderr_pipe->write_end.get(),
+                     report_pipe->write_end.get(), secret_pipe ? secret_pipe->read_end.get() : -1});
     }
     // Both sides set the group so that it exists before the parent may signal it; EACCES after
     // the child's exec is harmless.
     ::setpgid(pid, pid);
     dev_null.reset();
+    if (secret_pipe) {
+        secret_pipe->read_end.reset();
+    }
     stdout_pipe->write_end.reset();
     stderr_pipe->write_end.reset();
     report_pipe->write_end.reset();
@@ -419,6 +618,10 @@ ProcessOutcome run_isolated(const ProcessSpec& spec) {
 
     const auto deadline = started + limits.timeout;
     auto next_resident_check = started;
+    std::optional<uid_t> own_uid;
+    if (own_user) {
+        own_uid = own_user->uid;
+    }
     std::optional<ProcessEnd> killed_for;
     std::optional<Clock::time_point> drain_until;  // set once the child is reaped
     int status = 0;
@@ -430,14 +633,19 @@ ProcessOutcome run_isolated(const ProcessSpec& spec) {
                 killed_for = ProcessEnd::timed_out;
             } else if (limits.resident_bytes && now >= next_resident_check) {
                 next_resident_check = now + resident_poll_interval;
-                const auto resident = resident_bytes_of(pid);
-                if (resident && *resident > *limits.resident_bytes) {
+                const StatusSample sample = sample_status(pid);
+                outcome.peak_threads = std::max(outcome.peak_threads, sample.threads);
+                if (sample.resident_bytes && *sample.resident_bytes > *limits.resident_bytes) {
                     killed_for = ProcessEnd::memory_exceeded;
                 }
             }
             if (killed_for || child_has_terminated(pid)) {
                 // Here: the child is running or a zombie, so its pid still names our group.
+                outcome.processes_left = count_processes_left(pid, own_uid);
                 ::kill(-pid, SIGKILL);
+                if (own_user) {
+                    kill_every_process_of(*own_user);
+                }
                 status = reap(pid);
                 drain_until = Clock::now() + drain_grace;
             }

@@ -24,8 +24,22 @@ struct ProcessLimits {
     std::optional<std::size_t> resident_bytes;
     /// RLIMIT_NPROC of the child: processes and threads of the grader's user, counted by the
     /// kernel across the whole user, so it bounds a fork bomb rather than sizing a check.
-    /// Root is exempt from it (CAP_SYS_RESOURCE): grade as an unprivileged user.
+    /// Root is exempt from it (CAP_SYS_RESOURCE); see own_user.
     std::optional<std::size_t> max_processes;
+    /// When the grader runs as root, run the child as a user of its own: a fresh numeric uid and
+    /// gid that no account uses, no supplementary groups. Then
+    /// - RLIMIT_NPROC applies and counts this run's processes and threads only
+    ///   (own_user_max_tasks), so a fork or thread bomb stops at that many;
+    /// - the child can write only where anybody may (its working directory is given to that
+    ///   uid; /tmp): not the kit, its tests, its build trees or the grader's reports;
+    /// - every process of that uid is killed when the run ends, also one that left the process
+    ///   group with setsid().
+    /// Only when others may execute the program (every directory on its path searchable by
+    /// anyone); otherwise, and when the grader is not root, the run keeps the grader's user and
+    /// ProcessOutcome::own_user says so.
+    bool own_user = false;
+    /// RLIMIT_NPROC of a run with its own user.
+    std::size_t own_user_max_tasks = 512;
     /// RLIMIT_FSIZE of the child: no check may fill the disk.
     std::size_t file_size_bytes = 64u << 20;
     /// personality(ADDR_NO_RANDOMIZE) before exec: ThreadSanitizer cannot map its shadow memory
@@ -39,6 +53,11 @@ struct ProcessSpec {
     std::vector<std::string> argv;
     /// Added to, or overriding, the grader's own environment.
     std::map<std::string, std::string> environment;
+    /// When not empty: the child finds these bytes on file descriptor 3, a pipe the grader has
+    /// already closed for writing (so a read sees them, then end of file). Nothing else of the
+    /// grader's reaches the child: a secret passed so never shows in its environment or
+    /// arguments.
+    std::string secret_on_fd3;
     /// Empty: the grader's working directory.
     std::filesystem::path working_directory;
     ProcessLimits limits;
@@ -59,15 +78,25 @@ struct ProcessOutcome {
     /// When end == failed_to_start: the step and the system error, e.g.
     /// "execve: No such file or directory".
     std::string start_error;
+    /// The child ran as a user of its own (ProcessLimits::own_user was granted).
+    bool own_user = false;
+    /// Processes of the run other than the child that were still alive when it ended (or was
+    /// killed), counted just before they were killed: members of its process group and, with
+    /// own_user, every process of its uid. A fork bomb leaves hundreds; a correct check none.
+    std::size_t processes_left = 0;
+    /// The most threads the child was seen with (sampled with the resident set, so a burst
+    /// between two samples can be missed).
+    std::size_t peak_threads = 0;
 };
 
 /// Runs spec.argv as a child in a new process group with stdin from /dev/null, stdout and stderr
 /// captured, core dumps off and the limits applied.
 ///
 /// Guarantees:
-/// - Returns only after the child has been reaped and its process group has been sent SIGKILL,
-///   so no grandchild outlives the call. A grandchild that keeps the output pipes open delays
-///   the return by at most a short grace period after the child ends.
+/// - Returns only after the child has been reaped and its process group (with own_user: every
+///   process of its uid) has been sent SIGKILL, so no grandchild outlives the call. A grandchild
+///   that keeps the output pipes open delays the return by at most a short grace period after the
+///   child ends.
 /// - A child that cannot be started (missing program, bad working directory, ...) gives
 ///   end == failed_to_start with start_error set, never a guessed exit code.
 /// - end == timed_out / memory_exceeded whenever the grader itself killed the run, even if the
@@ -77,6 +106,11 @@ struct ProcessOutcome {
 /// Requires: spec.argv is not empty (otherwise failed_to_start).
 /// Thread-safe: several threads may run processes at once. Blocks until the child is gone.
 ProcessOutcome run_isolated(const ProcessSpec& spec);
+
+/// True when runs can have a user of their own (ProcessLimits::own_user): the grader is root in
+/// the initial user namespace (root inside `unshare -r` cannot become an unmapped uid). Probed
+/// once per process by a child that tries.
+bool own_user_available();
 
 /// A signal's name and a plain meaning, e.g. "SIGSEGV (segmentation fault)";
 /// "signal N" for a number it does not know.

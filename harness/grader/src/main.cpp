@@ -9,6 +9,7 @@
 #include <string>
 
 #include "explore_command.hpp"
+#include "fairness_command.hpp"
 #include "grade_command.hpp"
 #include "kit_commands.hpp"
 #include "rates_command.hpp"
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
     grade_cmd->add_flag("--no-build", no_build, "Use the build trees as they are");
     grade_cmd->add_option("--builds", grade.builds, "Only these builds: plain, tsan, explore")
         ->delimiter(',');
+    grade_cmd
+        ->add_option("--timeout-scale", grade.timeout_scale,
+                     "Multiply every check's timeout (default: measured on this machine)")
+        ->check(CLI::Range(0.1, 100.0));
 
     std::string list_format = "text";
     CLI::App* list_cmd = app.add_subcommand("list", "List the labs, student files and checks");
@@ -127,6 +132,23 @@ int main(int argc, char** argv) {
                      "Exploration strategy of every run: random, pct or random,pct")
         ->default_str("random,pct");
 
+    grader::FairnessOptions fairness;
+    std::string fairness_output;
+    std::vector<std::string> fairness_submissions;
+    CLI::App* fairness_cmd = app.add_subcommand(
+        "fairness", "Grade correct implementations many times under load: no point may be lost");
+    fairness_cmd->add_option("labs", fairness.labs, "Labs by id or slug; default: all");
+    fairness_cmd->add_option("--runs", fairness.runs, "Consecutive runs per implementation")
+        ->default_str("50");
+    fairness_cmd->add_option("--first-seed", fairness.first_seed, "Seed of the first run")
+        ->default_str("1");
+    fairness_cmd->add_option("--load", fairness.load, "Busy processes beside the grader")
+        ->default_str("1");
+    fairness_cmd->add_option(
+        "--submission", fairness_submissions,
+        "A correct submission (repeatable; default: solutions/alternatives/*)");
+    fairness_cmd->add_option("--output", fairness_output, "Write the Markdown page here");
+
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
@@ -185,6 +207,16 @@ int main(int argc, char** argv) {
             rates.output = rates_output;
         }
         return grader::measure_rates(rates);
+    }
+    if (*fairness_cmd) {
+        fairness.root = root;
+        for (const std::string& submission : fairness_submissions) {
+            fairness.submissions.push_back(std::filesystem::absolute(submission));
+        }
+        if (!fairness_output.empty()) {
+            fairness.output = fairness_output;
+        }
+        return grader::measure_fairness(fairness);
     }
     if (*docs_cmd) {
         return grader::build_docs(root);

@@ -1,13 +1,10 @@
 #include "rates_command.hpp"
 
-#include <sys/utsname.h>
-
 #include <stdlib.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -15,11 +12,11 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "grade_command.hpp"
 #include "grading_run.hpp"
 #include "lab_catalog.hpp"
+#include "measurement_record.hpp"
 
 namespace pclab::grader {
 namespace {
@@ -59,15 +56,6 @@ std::string category_summary(const std::map<std::string, int>& categories) {
         text += (text.empty() ? "" : ", ") + category + " ×" + std::to_string(count);
     }
     return text.empty() ? "—" : text;
-}
-
-std::string today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    std::ostringstream out;
-    out << std::put_time(&utc, "%Y-%m-%d");
-    return out.str();
 }
 
 }  // namespace
@@ -217,11 +205,8 @@ int measure_rates(const RatesOptions& options) {
         }
     }
 
-    struct utsname machine {};
-    uname(&machine);
     std::ostringstream page;
-    page << "Measured " << today() << " on " << machine.machine << " ("
-         << std::thread::hardware_concurrency() << " cores) with\n\n    ./pclab rates";
+    page << measured_on_today() << " with\n\n    ./pclab rates";
     for (const std::string& lab : options.labs) {
         page << ' ' << lab;
     }

@@ -310,8 +310,13 @@ json to_json(const GradingRun& run) {
         labs.push_back(lab_json(lab));
     }
     return {
-        {"score", run.score()}, {"max_score", run.max_score()},        {"seed", run.seed},
-        {"impl", run.impl},     {"duration_ms", run.duration.count()}, {"labs", std::move(labs)},
+        {"score", run.score()},
+        {"max_score", run.max_score()},
+        {"seed", run.seed},
+        {"impl", run.impl},
+        {"duration_ms", run.duration.count()},
+        {"labs", std::move(labs)},
+        {"timeout_scale", run.timeout_scale},
     };
 }
 

@@ -1,8 +1,11 @@
 #include "run_classifier.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 #include <utility>
 
 #include <pclab/failure_categories.hpp>
@@ -25,9 +28,12 @@ constexpr std::array<std::pair<Category, std::string_view>, kFailureCategories.s
         {Category::deadlock, "deadlock"},
         {Category::crash, "crash"},
         {Category::memory_limit, "memory-limit"},
+        {Category::process_limit, "process-limit"},
+        {Category::tampering, "tampering"},
         {Category::compile_error, "compile-error"},
         {Category::missing_file, "missing-file"},
         {Category::std_sync_name, "std-sync-name"},
+        {Category::forbidden_include, "forbidden-include"},
         {Category::not_implemented, "not-implemented"},
         {Category::assertion, "assertion"},
     }};
@@ -380,6 +386,38 @@ std::optional<UncaughtException> find_uncaught_exception(std::string_view text) 
     return exception;
 }
 
+// Processes left running, a failed thread creation, or threads near the limit: the evidence of
+// a fork or thread bomb that the task limit stopped. nullopt when there is none.
+std::optional<std::string> find_task_bomb(const ProcessOutcome& outcome,
+                                          const std::optional<nlohmann::json>& gtest_json,
+                                          const ClassifyContext& context) {
+    constexpr std::size_t processes_of_a_bomb = 8;  // a check starts none
+    const std::string limit =
+        context.task_limit > 0
+            ? " (at most " + std::to_string(context.task_limit) + " processes and threads)"
+            : "";
+    if (outcome.processes_left >= processes_of_a_bomb) {
+        return "The test started " + std::to_string(outcome.processes_left) +
+               " processes that were still running when it ended: a fork bomb, stopped by the "
+               "limit on processes" +
+               limit + ". They were all killed. A check never needs fork().";
+    }
+    constexpr std::string_view no_more_threads = "Resource temporarily unavailable";
+    const bool thread_refused = contains(outcome.stderr_text, no_more_threads) ||
+                                (gtest_json && contains(gtest_json->dump(), no_more_threads));
+    const bool near_limit =
+        context.task_limit > 0 && outcome.peak_threads * 2 >= context.task_limit;
+    if (thread_refused || near_limit) {
+        return "The test could not start another thread" +
+               (outcome.peak_threads > 0
+                    ? " (it was seen with " + std::to_string(outcome.peak_threads) + " threads)"
+                    : std::string()) +
+               ": a thread bomb, stopped by the limit on processes and threads" + limit +
+               ". Start a fixed number of threads and join each one.";
+    }
+    return std::nullopt;
+}
+
 Verdict from_signal(int signal, std::string_view stderr_text) {
     if (auto exception = find_uncaught_exception(stderr_text)) {
         if (auto member = not_implemented_member(exception->what);
@@ -468,6 +506,11 @@ Verdict classify_without_seed(const ProcessOutcome& outcome,
             break;
     }
 
+    // 3b: a fork or thread bomb, stopped by the task limit.
+    if (auto bomb = find_task_bomb(outcome, gtest_json, context)) {
+        return failed(Category::process_limit, std::move(*bomb));
+    }
+
     // 4: ThreadSanitizer's verdict stands whatever the tests said.
     if (const auto reports = parse_tsan_reports(errors); !reports.empty()) {
         const auto& report = reports.front();
@@ -492,6 +535,15 @@ Verdict classify_without_seed(const ProcessOutcome& outcome,
                                : " Where the threads were waiting:" + thread_lines(*watchdog)));
     }
 
+    // 5b: a report the test program did not seal was written, or rewritten, by the code under
+    // test; whatever it says does not count.
+    if (outcome.end == ProcessEnd::exited && gtest_json && !context.report_sealed) {
+        return failed(Category::tampering,
+                      "The test report was not the one the test program wrote: the code under "
+                      "test wrote or changed it (or ended the program before the report was "
+                      "sealed). The check counts as failed whatever the report says.");
+    }
+
     const auto tests = gtest_json ? tests_in(*gtest_json) : std::vector<TestRecord>{};
     const bool has_failures = std::any_of(tests.begin(), tests.end(),
                                           [](const auto& test) { return !test.failures.empty(); });
@@ -510,6 +562,26 @@ Verdict classify_without_seed(const ProcessOutcome& outcome,
 
     // 8: no report at all.
     if (!gtest_json) {
+        // "==PID==ERROR: ThreadSanitizer: SEGV on unknown address ...": TSan caught the signal
+        // itself, printed where, and exited with its own status.
+        if (const auto caught = errors.find("ERROR: ThreadSanitizer: ");
+            caught != std::string_view::npos) {
+            const auto kind =
+                errors.substr(caught + 24, errors.find(' ', caught + 24) - caught - 24);
+            const std::map<std::string_view, int> signals = {{"SEGV", SIGSEGV},
+                                                             {"BUS", SIGBUS},
+                                                             {"FPE", SIGFPE},
+                                                             {"ILL", SIGILL},
+                                                             {"ABRT", SIGABRT}};
+            const auto signal = signals.find(kind);
+            return failed(
+                Category::crash,
+                "The test process was killed by " +
+                    (signal != signals.end() ? signal_name(signal->second) : std::string(kind)) +
+                    " before it finished (ThreadSanitizer caught it: " +
+                    std::string(trim(errors.substr(caught, errors.find('\n', caught) - caught))) +
+                    ").");
+        }
         if (context.tsan_build && outcome.exit_code == tsan_exit_status) {
             return failed(Category::crash,
                           "ThreadSanitizer stopped the test (exit status 66), but its report could "

@@ -29,9 +29,12 @@ enum class Category {
     deadlock,
     crash,
     memory_limit,
+    process_limit,
+    tampering,
     compile_error,
     missing_file,
     std_sync_name,
+    forbidden_include,
     not_implemented,
     assertion,
 };
@@ -51,6 +54,11 @@ struct ClassifyContext {
     std::chrono::milliseconds timeout{0};
     /// The run's resident-memory limit, quoted in the memory-limit message; nullopt if none.
     std::optional<std::size_t> resident_limit_bytes;
+    /// False when the grader gave the run a report key and the report has no matching digest
+    /// (pclab/report_digest.hpp): it was forged or changed by the code under test.
+    bool report_sealed = true;
+    /// The run's process-and-thread limit, quoted in the process-limit message; 0 if none.
+    std::size_t task_limit = 0;
 };
 
 /// The classification of one run.
@@ -76,9 +84,12 @@ struct Verdict {
 ///  1. the process failed to start                         -> crash
 ///  2. it ran out of time                                  -> deadlock (+ watchdog thread lines)
 ///  3. it exceeded the memory limit                        -> memory-limit
+///     it left >= 8 processes behind, could not create a thread ("Resource temporarily
+///     unavailable") or reached half its task limit in threads  -> process-limit
 ///  4. ThreadSanitizer reported (even with exit status 0)  -> data-race; lock-order-inversion
 ///     -> deadlock; any other report -> crash
 ///  5. the testkit watchdog fired ([pclab:deadlock])      -> deadlock
+///     it exited with a report that is not sealed          -> tampering
 ///  6. the JSON lists failures -> the first failure's category: its `[pclab:<category>] ` tag,
 ///     "not implemented: X" -> not-implemented, std::bad_alloc -> memory-limit, another
 ///     exception -> crash, anything else -> assertion

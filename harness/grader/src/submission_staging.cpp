@@ -1,6 +1,8 @@
 #include "submission_staging.hpp"
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -17,7 +19,17 @@ fs::path submission_work_dir(const fs::path& root, const fs::path& submission) {
     return root / "build" / "submissions" / (name + "-" + std::to_string(hash % 1000000007U));
 }
 
-StagedSubmission stage_submission(const fs::path& submission, const std::vector<const Lab*>& labs,
+namespace {
+
+// The whole file, or "" when it cannot be read (then a copy is made).
+std::string read_bytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+StagedSubmission stage_submission(const fs::path& submission, const std::vector<Lab>& labs,
                                   const fs::path& staging_root) {
     std::error_code error;
     if (!fs::is_directory(submission, error)) {
@@ -25,25 +37,38 @@ StagedSubmission stage_submission(const fs::path& submission, const std::vector<
                                  " is not a directory (it should mirror the kit's layout, "
                                  "e.g. labs/01-shared-results/result_list.hpp)");
     }
-    fs::remove_all(staging_root);
     fs::create_directories(staging_root);
 
     StagedSubmission staged;
     staged.student_root = staging_root;
     std::set<std::string> taken;
-    for (const Lab* lab : labs) {
-        for (const std::string& file : lab->student_files) {
-            const fs::path relative = fs::path("labs") / lab->directory_name / file;
+    for (const Lab& lab : labs) {
+        for (const std::string& file : lab.student_files) {
+            const fs::path relative = fs::path("labs") / lab.directory_name / file;
             const fs::path source = submission / relative;
             // Only regular files: a symlink could point at the solution or the tests.
             if (!fs::is_regular_file(fs::symlink_status(source, error))) {
-                staged.missing[lab->id].push_back(relative.generic_string());
+                staged.missing[lab.id].push_back(relative.generic_string());
                 continue;
             }
             fs::create_directories((staging_root / relative).parent_path());
-            fs::copy_file(source, staging_root / relative, fs::copy_options::overwrite_existing);
+            if (read_bytes(source) != read_bytes(staging_root / relative)) {
+                fs::copy_file(source, staging_root / relative,
+                              fs::copy_options::overwrite_existing);
+            }
             taken.insert(relative.generic_string());
         }
+    }
+
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::recursive_directory_iterator(staging_root, error)) {
+        if (entry.is_regular_file() &&
+            !taken.contains(fs::relative(entry.path(), staging_root).generic_string())) {
+            stale.push_back(entry.path());
+        }
+    }
+    for (const fs::path& file : stale) {
+        fs::remove(file, error);
     }
 
     for (auto entry = fs::recursive_directory_iterator(

@@ -1,7 +1,8 @@
 // Taking a submission apart: only the files a lab declares student-editable are used.
 //
 // A submission directory mirrors the repo layout (labs/01-shared-results/result_list.hpp).
-// Staging copies exactly the declared student files of the graded labs into a fresh tree;
+// Staging copies exactly the declared student files of every lab into a staging tree (every
+// lab's, not only the graded ones': labs 04 and 05 may forward to lab 03's queue.hpp);
 // tests, harness and build files always come from the kit, so a submission cannot change
 // what it is graded by. Everything else in the directory is listed as ignored.
 #pragma once
@@ -20,7 +21,7 @@ struct StagedSubmission {
     std::filesystem::path student_root;  ///< Mirrors the repo layout; only student files.
     /// Lab id → the declared student files the submission lacks (repo-relative).
     std::map<std::string, std::vector<std::string>> missing;
-    /// Files in the submission that no graded lab declares student-editable (repo-relative).
+    /// Files in the submission that no lab declares student-editable (repo-relative).
     std::vector<std::string> ignored;
 };
 
@@ -29,10 +30,12 @@ struct StagedSubmission {
 std::filesystem::path submission_work_dir(const std::filesystem::path& root,
                                           const std::filesystem::path& submission);
 
-/// Copies the student files of `labs` from `submission` into `staging_root` (emptied first).
+/// Makes `staging_root` hold exactly the student files of `labs` that `submission` has. A file
+/// whose bytes are already staged is left alone (its time stamp too), so regrading an unchanged
+/// submission rebuilds nothing; files the submission no longer has are removed.
 /// Throws std::runtime_error when `submission` is not a readable directory.
 StagedSubmission stage_submission(const std::filesystem::path& submission,
-                                  const std::vector<const Lab*>& labs,
+                                  const std::vector<Lab>& labs,
                                   const std::filesystem::path& staging_root);
 
 }  // namespace pclab::grader

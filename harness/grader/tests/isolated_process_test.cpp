@@ -180,6 +180,110 @@ TEST(IsolatedProcess, LimitsProcessesOnRequest) {
         << outcome.stdout_text;
 }
 
+// --- own_user: only meaningful when the grader is root (as in CI and in a grading container). ---
+
+#define SKIP_UNLESS_ROOT()                                                         \
+    if (!own_user_available()) {                                                   \
+        GTEST_SKIP() << "own_user takes effect only when the grader runs as root"; \
+    }
+
+// Root of the initial user namespace (uid_map "0 0 4294967295"), as CI runs the tests: there the
+// containment must be available, or the tests above would skip silently.
+TEST(IsolatedProcessOwnUser, IsAvailableToRootOfTheInitialNamespace) {
+    std::ifstream map("/proc/self/uid_map");
+    long inside = -1, outside = -1, count = 0;
+    map >> inside >> outside >> count;
+    if (::geteuid() != 0 || count != 4294967295L) {
+        GTEST_SKIP() << "not root of the initial user namespace";
+    }
+    EXPECT_TRUE(own_user_available());
+}
+
+ProcessSpec as_own_user(const std::string& script) {
+    auto spec = shell(script);
+    spec.limits.own_user = true;
+    spec.limits.own_user_max_tasks = 64;
+    return spec;
+}
+
+TEST(IsolatedProcessOwnUser, RunsAsAnUnprivilegedUserThatOwnsOnlyItsWorkingDirectory) {
+    SKIP_UNLESS_ROOT();
+    const auto directory =
+        std::filesystem::temp_directory_path() / ("pclab-own-user-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory);
+    const auto guarded = std::filesystem::temp_directory_path() /
+                         ("pclab-own-user-guarded-" + std::to_string(::getpid()));
+    std::ofstream(guarded) << "pristine";
+    auto spec = as_own_user("id -u; echo tampered > '" + guarded.string() +
+                            "' || echo refused; echo mine > here && echo wrote");
+    spec.working_directory = directory;
+    const auto outcome = run_isolated(spec);
+    EXPECT_TRUE(outcome.own_user);
+    EXPECT_EQ(outcome.end, ProcessEnd::exited) << outcome.stderr_text;
+    EXPECT_NE(first_line_as_pid(outcome.stdout_text), 0) << outcome.stdout_text;  // not root
+    EXPECT_NE(outcome.stdout_text.find("refused"), std::string::npos) << outcome.stdout_text;
+    EXPECT_NE(outcome.stdout_text.find("wrote"), std::string::npos) << outcome.stdout_text;
+    std::ifstream in(guarded);
+    std::string text;
+    std::getline(in, text);
+    EXPECT_EQ(text, "pristine");
+    std::filesystem::remove(guarded);
+    std::filesystem::remove_all(directory);
+}
+
+TEST(IsolatedProcessOwnUser, AForkBombStopsAtTheTaskLimitAndIsCountedAndKilled) {
+    SKIP_UNLESS_ROOT();
+    // Bounded on purpose: 2000 sleepers, of which the limit (64 tasks) lets about 60 start.
+    // The shell gives up at its first failed fork.
+    auto spec =
+        as_own_user("i=0; while [ $i -lt 2000 ]; do sleep 1000 & echo $!; i=$((i+1)); done");
+    const auto outcome = run_isolated(spec);
+    EXPECT_TRUE(outcome.own_user);
+    EXPECT_EQ(outcome.end, ProcessEnd::exited) << outcome.stderr_text;
+    EXPECT_NE(outcome.exit_code, 0) << "the limit did not stop the loop";
+    EXPECT_GE(outcome.processes_left, 32u);
+    EXPECT_LE(outcome.processes_left, 64u);
+    const pid_t last = first_line_as_pid(outcome.stdout_text);
+    ASSERT_GT(last, 0) << outcome.stdout_text;
+    EXPECT_TRUE(terminates_within(last, 5s));
+}
+
+TEST(IsolatedProcessOwnUser, KillsAProcessThatLeftTheGroup) {
+    SKIP_UNLESS_ROOT();
+    const auto outcome = run_isolated(
+        as_own_user("(setsid sh -c 'echo $$; exec sleep 1000' &) | head -n 1; echo started"));
+    EXPECT_TRUE(outcome.own_user);
+    const pid_t escaped = first_line_as_pid(outcome.stdout_text);
+    ASSERT_GT(escaped, 0) << "stdout: " << outcome.stdout_text;
+    EXPECT_TRUE(terminates_within(escaped, 5s)) << "the escaped process outlived the run";
+}
+
+TEST(IsolatedProcessOwnUser, AProgramOthersCannotReachRunsAsTheGradersUser) {
+    SKIP_UNLESS_ROOT();
+    const auto directory =
+        std::filesystem::temp_directory_path() / ("pclab-private-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory);
+    std::filesystem::permissions(directory, std::filesystem::perms::owner_all);
+    const auto program = directory / "whoami.sh";
+    std::ofstream(program) << "#!/bin/sh\nid -u\n";
+    std::filesystem::permissions(program, std::filesystem::perms::all);
+    ProcessSpec spec;
+    spec.argv = {program.string()};
+    spec.limits.own_user = true;
+    const auto outcome = run_isolated(spec);
+    EXPECT_FALSE(outcome.own_user);
+    EXPECT_EQ(outcome.stdout_text, "0\n");
+    std::filesystem::remove_all(directory);
+}
+
+TEST(IsolatedProcess, PassesTheSecretOnDescriptorThreeOnly) {
+    auto spec = shell("cat <&3; echo; tr '\\0' ' ' < /proc/$$/environ | grep -c s3cr3t");
+    spec.secret_on_fd3 = "s3cr3t";
+    const auto outcome = run_isolated(spec);
+    EXPECT_EQ(outcome.end, ProcessEnd::exited);
+    EXPECT_EQ(outcome.stdout_text, "s3cr3t\n0\n");
+}
+
 TEST(IsolatedProcess, ReadsStdinFromDevNull) {
     const auto outcome = run_isolated(shell("cat; echo end of input"));
     EXPECT_EQ(outcome.end, ProcessEnd::exited);

@@ -100,7 +100,10 @@ TEST(Category, StringsAreTheStableOnesOfTheArchitecture) {
         {Category::deadlock, "deadlock"},
         {Category::crash, "crash"},
         {Category::memory_limit, "memory-limit"},
+        {Category::process_limit, "process-limit"},
+        {Category::tampering, "tampering"},
         {Category::compile_error, "compile-error"},
+        {Category::forbidden_include, "forbidden-include"},
         {Category::not_implemented, "not-implemented"},
         {Category::assertion, "assertion"},
     };
@@ -381,6 +384,17 @@ TEST(RunClassifier, NonZeroExitWithoutReportIsCrash) {
     EXPECT_EQ(verdict.message, "The test process exited with status 3 before its tests finished.");
 }
 
+TEST(RunClassifier, ASignalThreadSanitizerCaughtIsNamed) {
+    const auto verdict = classify_run(
+        exited(66,
+               "ThreadSanitizer:DEADLYSIGNAL\n==4242==ERROR: ThreadSanitizer: SEGV on unknown "
+               "address 0x000000000000 (pc 0x55d0 bp 0x7ffd sp 0x7ffd T4242)\n"),
+        std::nullopt, tsan_context({"result_list.hpp"}));
+    EXPECT_EQ(verdict.category, Category::crash);
+    EXPECT_TRUE(contains(verdict.message, "SIGSEGV (segmentation fault)")) << verdict.message;
+    EXPECT_TRUE(contains(verdict.message, "SEGV on unknown address")) << verdict.message;
+}
+
 TEST(RunClassifier, TsanHaltWithoutReadableReportIsCrash) {
     auto outcome = exited(66, "==================\n");
     outcome.stderr_truncated = true;
@@ -427,6 +441,67 @@ TEST(RunClassifier, PassingRunPasses) {
     EXPECT_EQ(verdict.message, "");
     EXPECT_EQ(verdict.seed, std::nullopt);
     EXPECT_EQ(verdict.where, std::nullopt);
+}
+
+// ---- rule 3b: fork and thread bombs ------------------------------------------------------------
+
+TEST(RunClassifier, ProcessesLeftBehindAreAForkBombEvenWhenTheTestsPassed) {
+    auto run = load_run("passing");
+    run.outcome.processes_left = 511;
+    ClassifyContext context = plain_context;
+    context.task_limit = 512;
+    const auto verdict = classify_run(run.outcome, run.gtest_json, context);
+    EXPECT_FALSE(verdict.passed);
+    EXPECT_EQ(verdict.category, Category::process_limit);
+    EXPECT_TRUE(contains(verdict.message, "511 processes")) << verdict.message;
+    EXPECT_TRUE(contains(verdict.message, "at most 512")) << verdict.message;
+}
+
+TEST(RunClassifier, AFewProcessesLeftAreNotABomb) {
+    auto run = load_run("passing");
+    run.outcome.processes_left = 7;
+    EXPECT_TRUE(classify_run(run.outcome, run.gtest_json, plain_context).passed);
+}
+
+TEST(RunClassifier, ARefusedThreadIsAThreadBomb) {
+    const auto verdict = classify_run(
+        signalled(SIGABRT,
+                  "terminate called after throwing an instance of 'std::system_error'\n"
+                  "  what():  Resource temporarily unavailable\n"),
+        std::nullopt, plain_context);
+    EXPECT_EQ(verdict.category, Category::process_limit);
+    EXPECT_TRUE(contains(verdict.message, "thread bomb")) << verdict.message;
+}
+
+TEST(RunClassifier, ThreadsNearTheLimitAreAThreadBomb) {
+    auto outcome = signalled(SIGSEGV);
+    outcome.peak_threads = 300;
+    ClassifyContext context = plain_context;
+    context.task_limit = 512;
+    const auto verdict = classify_run(outcome, std::nullopt, context);
+    EXPECT_EQ(verdict.category, Category::process_limit);
+    EXPECT_TRUE(contains(verdict.message, "300 threads")) << verdict.message;
+}
+
+// ---- rule 5b: a report the program did not seal ---------------------------------------------
+
+TEST(RunClassifier, AnUnsealedPassingReportIsTampering) {
+    const auto run = load_run("passing");
+    ClassifyContext context = plain_context;
+    context.report_sealed = false;
+    const auto verdict = classify_run(run.outcome, run.gtest_json, context);
+    EXPECT_FALSE(verdict.passed);
+    EXPECT_EQ(verdict.category, Category::tampering);
+}
+
+TEST(RunClassifier, AnUnsealedReportOfACrashedRunIsStillACrash) {
+    auto run = load_run("passing");
+    run.outcome.end = ProcessEnd::signalled;
+    run.outcome.signal = SIGSEGV;
+    ClassifyContext context = plain_context;
+    context.report_sealed = false;
+    const auto verdict = classify_run(run.outcome, run.gtest_json, context);
+    EXPECT_EQ(verdict.category, Category::crash);
 }
 
 TEST(RunClassifier, PassingReportWithNonZeroExitIsCrash) {

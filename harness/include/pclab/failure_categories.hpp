@@ -20,7 +20,7 @@ struct FailureCategory {
 };
 
 /// @brief Every category, in the order the documentation lists them.
-inline constexpr std::array<FailureCategory, 16> kFailureCategories = {{
+inline constexpr std::array<FailureCategory, 19> kFailureCategories = {{
     {"data-race", "two threads touched the same memory with nothing ordering the accesses"},
     {"lost-item", "an item that was put never came out"},
     {"duplicate-item", "an item came out more than once"},
@@ -32,9 +32,13 @@ inline constexpr std::array<FailureCategory, 16> kFailureCategories = {{
     {"deadlock", "the check made no progress within its timeout"},
     {"crash", "the test process died or ended itself early"},
     {"memory-limit", "the check used more memory than allowed"},
+    {"process-limit",
+     "the check started more processes or threads than allowed (a fork or thread bomb)"},
+    {"tampering", "the test report was not the one the test program wrote"},
     {"compile-error", "the code does not compile"},
     {"missing-file", "the submission lacks a student file"},
     {"std-sync-name", "the code names std::mutex, std::thread, ... instead of the pclab:: names"},
+    {"forbidden-include", "the code includes a file from outside the submission, e.g. a solution"},
     {"not-implemented", "a member still throws pclab::NotImplemented"},
     {"assertion", "another expectation of a test failed"},
 }};
