@@ -45,6 +45,8 @@
 #include <string_view>
 #include <thread>
 
+#include "pclab/condvar_semaphore.hpp"
+
 /// @brief Seeded schedule perturbation: the control functions and the perturbing wrappers that
 ///        `<pclab/sync.hpp>` uses under `PCLAB_SYNC_PERTURB`.
 namespace pclab::perturbation {
@@ -520,8 +522,8 @@ class condition_variable {  // NOLINT(readability-identifier-naming): the std na
     std::condition_variable inner_;
 };
 
-/// @brief A `std::counting_semaphore<LeastMaxValue>` that perturbs the schedule around
-///        acquire() and release().
+/// @brief A `pclab::condvar_semaphore<LeastMaxValue>` (the std semaphore's interface, without
+///        GCC 12's lost wake-up) that perturbs the schedule around acquire() and release().
 ///
 /// Counting and happens-before are exactly those of the wrapped semaphore.
 /// Not copyable or movable. Thread-safe. `acquire()` blocks.
@@ -537,7 +539,7 @@ class counting_semaphore {  // NOLINT(readability-identifier-naming): the std na
     /// @brief Creates the semaphore with count `desired`.
     /// Requires: `0 <= desired <= max()`.
     /// @param desired the initial count.
-    constexpr explicit counting_semaphore(std::ptrdiff_t desired) : inner_(desired) {}
+    explicit counting_semaphore(std::ptrdiff_t desired) : inner_(desired) {}
     counting_semaphore(const counting_semaphore&) = delete;             ///< Not copyable.
     counting_semaphore& operator=(const counting_semaphore&) = delete;  ///< Not copyable.
 
@@ -594,7 +596,7 @@ class counting_semaphore {  // NOLINT(readability-identifier-naming): the std na
     }
 
   private:
-    std::counting_semaphore<LeastMaxValue> inner_;
+    condvar_semaphore<LeastMaxValue> inner_;
 };
 
 }  // namespace pclab::perturbation

@@ -17,7 +17,10 @@
 /// spuriously, which makes rare interleavings (and the bugs that need them) common. Code written
 /// against `pclab::` names picks that up by recompiling; code that names `std::mutex` directly
 /// would silently escape it. Without the macro (the demos, your own programs) every name below
-/// is a plain alias of its `std::` counterpart at zero cost.
+/// is a plain alias of its `std::` counterpart at zero cost — except the semaphores, which are
+/// `pclab::condvar_semaphore` (`<pclab/condvar_semaphore.hpp>`) in every build but exploration:
+/// GCC 12's `std::counting_semaphore` can lose a wake-up, and a correct semaphore solution
+/// must never be failed for the library's bug.
 ///
 /// When the macro `PCLAB_SYNC_EXPLORE` is defined (the kit defines it for each lab's
 /// exploration program), every name, `pclab::thread` and `pclab::this_thread` included, names
@@ -36,6 +39,8 @@
 #include <semaphore>
 #include <thread>
 #include <type_traits>
+
+#include "pclab/condvar_semaphore.hpp"
 
 #if defined(PCLAB_SYNC_EXPLORE) && defined(PCLAB_SYNC_PERTURB)
 #error "PCLAB_SYNC_EXPLORE and PCLAB_SYNC_PERTURB are two build modes; define at most one"
@@ -67,16 +72,16 @@ using mutex = std::mutex;
 /// that take a predicate. Thread-safe. `wait*` blocks.
 using condition_variable = std::condition_variable;
 
-/// @brief A counting semaphore; an alias of `std::counting_semaphore<LeastMaxValue>`.
+/// @brief A counting semaphore with the interface and guarantees of
+///        `std::counting_semaphore<LeastMaxValue>`: `pclab::condvar_semaphore`, which cannot
+///        lose a wake-up the way GCC 12's std one can (see `<pclab/condvar_semaphore.hpp>`).
 ///
-/// The default argument is the standard library's own default, so
-/// `pclab::counting_semaphore<>` is exactly `std::counting_semaphore<>`.
 /// Thread-safe. `acquire()` blocks.
 /// @tparam LeastMaxValue the largest count the semaphore must be able to hold.
 template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
-using counting_semaphore = std::counting_semaphore<LeastMaxValue>;
+using counting_semaphore = condvar_semaphore<LeastMaxValue>;
 
-/// @brief A semaphore whose count is 0 or 1; an alias of `std::binary_semaphore`.
+/// @brief A semaphore whose count is 0 or 1; the `std::binary_semaphore` of these names.
 ///
 /// Thread-safe. `acquire()` blocks.
 using binary_semaphore = counting_semaphore<1>;
@@ -125,19 +130,10 @@ using explore::this_thread::yield;
 
 #endif
 
-#if !defined(PCLAB_SYNC_PERTURB) && !defined(PCLAB_SYNC_EXPLORE)
-// The default argument above is spelled through max(), which the standard only promises to be
-// at least the default; this pins that the two spellings name the same type here.
-static_assert(std::is_same_v<counting_semaphore<>, std::counting_semaphore<>>,
-              "pclab::counting_semaphore<> must be std::counting_semaphore<>");
-static_assert(std::is_same_v<binary_semaphore, std::binary_semaphore>,
-              "pclab::binary_semaphore must be std::binary_semaphore");
-#else
-// The wrapping semaphores must hold exactly the counts of the std ones they stand for.
+// In every mode the semaphores must hold exactly the counts of the std ones they stand for.
 static_assert(counting_semaphore<>::max() == std::counting_semaphore<>::max(),
               "pclab::counting_semaphore<> must hold what std::counting_semaphore<> holds");
 static_assert(binary_semaphore::max() == std::binary_semaphore::max(),
               "pclab::binary_semaphore must hold what std::binary_semaphore holds");
-#endif
 
 }  // namespace pclab
