@@ -120,7 +120,7 @@ int measure_fairness(const FairnessOptions& options) {
                 "scales the calibration chose: median "
              << std::fixed << std::setprecision(2) << median(scales) << ", max "
              << (scales.empty() ? 0.0 : *std::max_element(scales.begin(), scales.end()))
-             << ".\n\n| CorrectImplementation | Lab | Full marks | Lost points (run, seed, check, "
+             << ".\n\n| Implementation | Lab | Full marks | Lost points (run, seed, check, "
                 "category) "
                 "|\n|---|---|---|---|\n";
         for (const CorrectImplementation& impl : impls) {
@@ -134,7 +134,7 @@ int measure_fairness(const FairnessOptions& options) {
                      << tally.runs << " | " << (lost.empty() ? "—" : lost) << " |\n";
             }
         }
-        page << "\n| CorrectImplementation | Grading time, median | slowest |\n|---|---|---|\n";
+        page << "\n| Implementation | Grading time, median | slowest |\n|---|---|---|\n";
         for (const CorrectImplementation& impl : impls) {
             const auto& times = seconds[impl.label];
             page << "| `" << impl.label << "` | " << std::setprecision(1) << median(times)
