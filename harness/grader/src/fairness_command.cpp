@@ -100,8 +100,7 @@ int measure_fairness(const FairnessOptions& options) {
     std::vector<double> scales;
     // The page as it stands after `rounds` rounds: rewritten after each one, so a measurement
     // stopped early still leaves what it measured.
-    const auto render = [&](int rounds, bool& fair) {
-        fair = true;
+    const auto render = [&](int rounds) {
         std::ostringstream page;
         page << "# Fairness: correct code never loses a point {#fairness}\n\n"
              << measured_on_today() << " with\n\n    ./pclab fairness";
@@ -125,7 +124,6 @@ int measure_fairness(const FairnessOptions& options) {
                 "|\n|---|---|---|---|\n";
         for (const CorrectImplementation& impl : impls) {
             for (const auto& [lab, tally] : tallies[impl.label]) {
-                fair = fair && tally.lost.empty();
                 std::string lost;
                 for (const std::string& entry : tally.lost) {
                     lost += (lost.empty() ? "" : "; ") + entry;
@@ -175,13 +173,15 @@ int measure_fairness(const FairnessOptions& options) {
                       << impl.label << ": " << run.score() << "/" << run.max_score() << '\n';
         }
         if (options.output) {
-            bool fair_so_far = true;
-            std::ofstream(*options.output) << render(run_index + 1, fair_so_far);
+            std::ofstream(*options.output) << render(run_index + 1);
         }
     }
 
-    bool fair = true;
-    const std::string page = render(options.runs, fair);
+    const std::string page = render(options.runs);
+    const bool fair = std::all_of(tallies.begin(), tallies.end(), [](const auto& by_lab) {
+        return std::all_of(by_lab.second.begin(), by_lab.second.end(),
+                           [](const auto& lab) { return lab.second.lost.empty(); });
+    });
     if (options.output) {
         std::ofstream(*options.output) << page;
         std::cerr << "pclab fairness: written to " << options.output->string() << '\n';
