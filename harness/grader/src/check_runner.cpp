@@ -3,9 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -14,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <pclab/report_digest.hpp>
 
+#include "file_contents.hpp"
 #include "isolated_process.hpp"
 
 namespace pclab::grader {
@@ -43,14 +42,6 @@ class ScratchDirectory {
   private:
     fs::path path_;
 };
-
-std::optional<std::string> read_file(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::optional<nlohmann::json> parse_gtest_report(const std::optional<std::string>& text) {
     if (!text) {

@@ -13,6 +13,7 @@
 #include "build_tree.hpp"
 #include "check_runner.hpp"
 #include "explore_command.hpp"
+#include "file_contents.hpp"
 #include "grading_run.hpp"
 #include "include_directives.hpp"
 #include "lab_catalog.hpp"
@@ -369,9 +370,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             std::vector<std::string> leaving;
             for (const std::string& file : lab->student_files) {
                 const std::string shown = "labs/" + lab->directory_name + "/" + file;
-                std::ifstream in(student_root / shown);
-                const std::string text{std::istreambuf_iterator<char>(in),
-                                       std::istreambuf_iterator<char>()};
+                const std::string text = read_file(student_root / shown).value_or("");
                 for (const std::string& path :
                      includes_leaving_the_labs(text, "labs/" + lab->directory_name)) {
                     leaving.push_back(shown + ": #include " + path);

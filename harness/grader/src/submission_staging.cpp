@@ -1,10 +1,10 @@
 #include "submission_staging.hpp"
 
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <set>
 #include <stdexcept>
+
+#include "file_contents.hpp"
 
 namespace pclab::grader {
 namespace fs = std::filesystem;
@@ -18,16 +18,6 @@ fs::path submission_work_dir(const fs::path& root, const fs::path& submission) {
     }
     return root / "build" / "submissions" / (name + "-" + std::to_string(hash % 1000000007U));
 }
-
-namespace {
-
-// The whole file, or "" when it cannot be read (then a copy is made).
-std::string read_bytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
 
 StagedSubmission stage_submission(const fs::path& submission, const std::vector<Lab>& labs,
                                   const fs::path& staging_root) {
@@ -52,7 +42,7 @@ StagedSubmission stage_submission(const fs::path& submission, const std::vector<
                 continue;
             }
             fs::create_directories((staging_root / relative).parent_path());
-            if (read_bytes(source) != read_bytes(staging_root / relative)) {
+            if (read_file(source) != read_file(staging_root / relative)) {
                 fs::copy_file(source, staging_root / relative,
                               fs::copy_options::overwrite_existing);
             }
