@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief The lab 01 pipeline, given (do not edit): the seed activity's Python program in C++.
 ///
 /// One producer puts the numbers 0..N-1 into a work queue; several consumers take numbers out,
@@ -45,6 +46,7 @@ namespace pclab {
 /// consumer does after the `get()` that returns x.
 ///
 /// Thread-safe. get() blocks.
+/// @headerfile 01-shared-results/pipeline.hpp "pipeline.hpp"
 class WorkQueue {
   public:
     /// @brief Adds `number` at the back of `items` and wakes one waiting getter.

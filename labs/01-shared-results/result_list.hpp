@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief pclab::ResultList, the list of results every consumer appends to (lab 01, your file).
 ///
 /// Lab 01 (shared results): make this class safe for many threads at once. Everything you need
@@ -28,6 +29,7 @@ namespace pclab {
 /// thread does after a `snapshot()` that contains `v` returns.
 ///
 /// Not copyable or movable. Thread-safe. Never blocks for long.
+/// @headerfile result_list.hpp "result_list.hpp"
 class ResultList {
   public:
     /// @brief Creates an empty list.

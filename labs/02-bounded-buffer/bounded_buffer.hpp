@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief pclab::BoundedBuffer, a fixed-capacity FIFO for any number of producers and
 ///        consumers (lab 02, your file).
 ///
@@ -41,6 +42,7 @@ namespace pclab {
 /// Not copyable or movable. Thread-safe. put() and get() block.
 /// @tparam T the item type; it must be move-constructible (move-only types such as
 ///           `std::unique_ptr` are fine; no default constructor is needed).
+/// @headerfile bounded_buffer.hpp "bounded_buffer.hpp"
 template <class T>
 class BoundedBuffer {
   public:

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief Lab 02, part B: a schedule that makes the `if_instead_of_while` buffer hand one item
 ///        to both consumers (your file).
 ///

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief pclab::Queue, a FIFO queue between threads with an optional size limit, task
 ///        accounting and shutdown (labs 03-05, your file).
 ///
@@ -36,12 +37,14 @@ namespace pclab {
 /// (seconds, milliseconds, ...) is accepted.
 ///
 /// **Memory ordering.** Everything a producer did before `put(x)` happens-before everything the
-/// consumer does after the `get()` that returns x.
+/// consumer does after the `get()` that returns x. Everything a consumer did before
+/// `task_done()` happens-before everything a joiner does after a `join()` that returns.
 ///
 /// **Items.** `T` need only be move-constructible: `Queue<std::unique_ptr<X>>` works, and `T`
 /// need not be default-constructible. Items leave in the order of the successful puts.
 ///
 /// Not copyable or movable.
+/// @headerfile queue.hpp "queue.hpp"
 template <class T>
 class Queue {
   public:
@@ -143,7 +146,10 @@ class Queue {
     ///
     /// Returns at once when it is already 0. Any number of threads may join at once; all return
     /// once the count reaches 0. Never throws; has no timeout. An item taken by get() but not yet
-    /// task_done() keeps every joiner blocked. A soft shutdown does not release joiners.
+    /// task_done() keeps every joiner blocked: join waits for the last task_done(), not for the
+    /// queue to be empty. A soft shutdown does not release joiners.
+    /// Memory ordering: everything a consumer did before task_done() happens-before everything
+    /// the joiner does after join() returns.
     /// Thread-safe. Blocks.
     void join() {
         // Lab 04 (task_done and join) fills this in; lab 03 never calls it.
@@ -164,6 +170,7 @@ class Queue {
     }
 
     /// @brief Whether shutdown() has been called (lab 05).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool is_shutdown() const {
         // Lab 05 (shutdown) fills this in; lab 03 never calls it.
@@ -171,6 +178,7 @@ class Queue {
     }
 
     /// @brief `size(items)` at one instant between call and return (may be stale at once).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t qsize() const {
         // YOUR CODE HERE: the number of items, read under the lock.
@@ -178,6 +186,7 @@ class Queue {
     }
 
     /// @brief `qsize() == 0`, taken at one instant.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool empty() const {
         // YOUR CODE HERE: whether there are no items, read under the lock.
@@ -186,6 +195,7 @@ class Queue {
 
     /// @brief `maxsize > 0 && qsize() >= maxsize`, taken at one instant. An unbounded queue is
     ///        never full.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool full() const {
         // YOUR CODE HERE: maxsize > 0 and as many items as maxsize, read under the lock.
@@ -193,6 +203,7 @@ class Queue {
     }
 
     /// @brief The constructor's argument (0: unbounded).
+    ///
     /// Thread-safe. Never blocks.
     std::size_t maxsize() const {
         // YOUR CODE HERE: the constructor's argument.
@@ -200,6 +211,7 @@ class Queue {
     }
 
     /// @brief The current `unfinished_tasks` (lab 04).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t unfinished_tasks() const {
         // Lab 04 (task_done and join) fills this in; lab 03 never calls it.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief pclab::Queue, a FIFO queue between threads with an optional size limit, task
 ///        accounting and shutdown (labs 03-05, your file).
 ///
@@ -47,6 +48,7 @@ namespace pclab {
 /// need not be default-constructible. Items leave in the order of the successful puts.
 ///
 /// Not copyable or movable.
+/// @headerfile queue.hpp "queue.hpp"
 template <class T>
 class Queue {
   public:
@@ -154,6 +156,7 @@ class Queue {
     }
 
     /// @brief Whether shutdown() has been called (lab 05).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool is_shutdown() const {
         // Lab 05 (shutdown) fills this in; lab 04 never calls it.
@@ -161,6 +164,7 @@ class Queue {
     }
 
     /// @brief `size(items)` at one instant between call and return (may be stale at once).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t qsize() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -168,6 +172,7 @@ class Queue {
     }
 
     /// @brief `qsize() == 0`, taken at one instant.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool empty() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -176,6 +181,7 @@ class Queue {
 
     /// @brief `maxsize > 0 && qsize() >= maxsize`, taken at one instant. An unbounded queue is
     ///        never full.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool full() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -183,10 +189,12 @@ class Queue {
     }
 
     /// @brief The constructor's argument (0: unbounded).
+    ///
     /// Thread-safe. Never blocks.
     std::size_t maxsize() const { return maxsize_; }
 
     /// @brief The current `unfinished_tasks` (lab 04).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t unfinished_tasks() const {
         // YOUR CODE HERE: the count, read under the lock.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief run_seed_pipeline: the seed activity's program with consumers that end (lab 05, your
 ///        file).
 ///

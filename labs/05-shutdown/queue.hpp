@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup lab_contracts
 /// @brief pclab::Queue, a FIFO queue between threads with an optional size limit, task
 ///        accounting and shutdown (labs 03-05, your file).
 ///
@@ -41,12 +42,14 @@ namespace pclab {
 /// (seconds, milliseconds, ...) is accepted.
 ///
 /// **Memory ordering.** Everything a producer did before `put(x)` happens-before everything the
-/// consumer does after the `get()` that returns x.
+/// consumer does after the `get()` that returns x. Everything a consumer did before
+/// `task_done()` happens-before everything a joiner does after a `join()` that returns.
 ///
 /// **Items.** `T` need only be move-constructible: `Queue<std::unique_ptr<X>>` works, and `T`
 /// need not be default-constructible. Items leave in the order of the successful puts.
 ///
 /// Not copyable or movable.
+/// @headerfile queue.hpp "queue.hpp"
 template <class T>
 class Queue {
   public:
@@ -133,7 +136,10 @@ class Queue {
     ///
     /// Returns at once when it is already 0. Any number of threads may join at once; all return
     /// once the count reaches 0. Never throws; has no timeout. An item taken by get() but not yet
-    /// task_done() keeps every joiner blocked. A soft shutdown does not release joiners.
+    /// task_done() keeps every joiner blocked: join waits for the last task_done(), not for the
+    /// queue to be empty. A soft shutdown does not release joiners.
+    /// Memory ordering: everything a consumer did before task_done() happens-before everything
+    /// the joiner does after join() returns.
     /// Thread-safe. Blocks.
     void join() {
         std::unique_lock<pclab::mutex> lock(mutex_);
@@ -157,6 +163,7 @@ class Queue {
     }
 
     /// @brief Whether shutdown() has been called (lab 05).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool is_shutdown() const {
         // YOUR CODE HERE: whether shutdown() has been called, read under the lock.
@@ -164,6 +171,7 @@ class Queue {
     }
 
     /// @brief `size(items)` at one instant between call and return (may be stale at once).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t qsize() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -171,6 +179,7 @@ class Queue {
     }
 
     /// @brief `qsize() == 0`, taken at one instant.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool empty() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -179,6 +188,7 @@ class Queue {
 
     /// @brief `maxsize > 0 && qsize() >= maxsize`, taken at one instant. An unbounded queue is
     ///        never full.
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     bool full() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);
@@ -186,10 +196,12 @@ class Queue {
     }
 
     /// @brief The constructor's argument (0: unbounded).
+    ///
     /// Thread-safe. Never blocks.
     std::size_t maxsize() const { return maxsize_; }
 
     /// @brief The current `unfinished_tasks` (lab 04).
+    ///
     /// Thread-safe. Never blocks (beyond taking the lock).
     std::size_t unfinished_tasks() const {
         const std::lock_guard<pclab::mutex> lock(mutex_);

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup sync_layer
 /// @brief `pclab::condvar_semaphore`: a counting semaphore built from a mutex and a condition
 ///        variable — what `pclab::counting_semaphore` is outside exploration.
 ///
@@ -38,6 +39,7 @@ class condvar_semaphore {  // NOLINT(readability-identifier-naming): std's namin
     }
 
     /// @brief Creates the semaphore with count `desired`.
+    ///
     /// Requires: `0 <= desired <= max()`.
     /// @param desired the initial count.
     explicit condvar_semaphore(std::ptrdiff_t desired) : count_(desired) {}
@@ -79,6 +81,7 @@ class condvar_semaphore {  // NOLINT(readability-identifier-naming): std's namin
     }
 
     /// @brief Like acquire(), but gives up (returning false) after `timeout`.
+    ///
     /// Blocks until acquired or until the timeout has passed.
     /// @param timeout how long to wait at most.
     template <class Rep, class Period>
@@ -88,6 +91,7 @@ class condvar_semaphore {  // NOLINT(readability-identifier-naming): std's namin
     }
 
     /// @brief Like acquire(), but gives up (returning false) at `deadline`.
+    ///
     /// Blocks until acquired or until `deadline`.
     /// @param deadline when to give up.
     template <class Clock, class Duration>

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup errors
 /// @brief The exceptions lab contracts throw: `pclab::Full`, `pclab::Empty`, `pclab::ShutDown`
 ///        (a queue refused an operation) and `pclab::NotImplemented` (a stub was called).
 #pragma once

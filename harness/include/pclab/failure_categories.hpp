@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup grader_protocol
 /// @brief The failure categories every part of pclab agrees on.
 ///
 /// A failed check is classified into exactly one of these before it is scored. The testkit

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup sync_layer
 /// @brief Seeded schedule perturbation: `pclab::perturbation::mutex`,
 ///        `pclab::perturbation::condition_variable` and `pclab::perturbation::counting_semaphore`,
 ///        thin wrappers over the `std::` types that make rare interleavings common.
@@ -155,6 +156,7 @@ class Schedule {
 
     /// @brief Decides whether the wait about to start returns spuriously, within the budget
     ///        of Settings::max_consecutive_spurious_wakes in a row.
+    ///
     /// Never blocks.
     bool next_wait_is_spurious() noexcept {
         if (consecutive_spurious_ >= settings_.max_consecutive_spurious_wakes ||
@@ -293,6 +295,7 @@ inline void configure(const Settings& settings) noexcept {
 }
 
 /// @brief The rates in force (the defaults of Settings until configure() is called).
+///
 /// Thread-safe. Never blocks.
 inline Settings current_settings() noexcept {
     return detail::current_settings();
@@ -300,6 +303,7 @@ inline Settings current_settings() noexcept {
 
 /// @brief Draws the calling thread's next decision for `point` from its Schedule, without
 ///        acting on it. What the wrappers call; exposed so tests can observe the sequence.
+///
 /// Never blocks.
 /// @param point where the thread is.
 inline Decision next_decision(Point point) noexcept {
@@ -537,6 +541,7 @@ class counting_semaphore {  // NOLINT(readability-identifier-naming): the std na
     }
 
     /// @brief Creates the semaphore with count `desired`.
+    ///
     /// Requires: `0 <= desired <= max()`.
     /// @param desired the initial count.
     explicit counting_semaphore(std::ptrdiff_t desired) : inner_(desired) {}
@@ -570,6 +575,7 @@ class counting_semaphore {  // NOLINT(readability-identifier-naming): the std na
     }
 
     /// @brief Like acquire(), but gives up (returning false) after `timeout`.
+    ///
     /// Blocks until acquired or until the timeout has passed.
     /// @param timeout how long to wait at most.
     template <class Rep, class Period>
@@ -583,6 +589,7 @@ class counting_semaphore {  // NOLINT(readability-identifier-naming): the std na
     }
 
     /// @brief Like acquire(), but gives up (returning false) at `deadline`.
+    ///
     /// Blocks until acquired or until `deadline`.
     /// @param deadline when to give up.
     template <class Clock, class Duration>

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup grader_protocol
 /// @brief The seal a test program puts on its GoogleTest report, so the grader can tell the
 ///        report the program wrote from one the code under test wrote or changed.
 ///

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup sync_layer
 /// @brief The synchronisation vocabulary lab code uses: `pclab::mutex`,
 ///        `pclab::condition_variable`, `pclab::counting_semaphore`, `pclab::binary_semaphore`,
 ///        `pclab::thread` and `pclab::this_thread::yield`, `sleep_for`, `sleep_until`.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief `pclab::explore::exchange()`: the exploration scenario labs 02 and 03 share —
 ///        producers put numbered items through a bounded container while consumers get them —
 ///        with the books that check every step of it.

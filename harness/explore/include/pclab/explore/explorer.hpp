@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief `pclab::explore::explore()` and `pclab::explore::replay()`: run a concurrent test
 ///        body under many controlled schedules, report the first that fails as a step-by-step
 ///        interleaving trace, and replay it exactly from its schedule id.

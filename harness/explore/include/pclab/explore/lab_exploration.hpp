@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief `pclab::explore::explore_scenario()`: one exploration check of a lab, as a GoogleTest
 ///        test — explore a scenario under many controlled schedules, or replay one — and
 ///        `pclab::explore::check_category()`, the failure a scenario body reports.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief The controlled scheduler: `pclab::explore::Scheduler` runs a test body and every
 ///        thread it starts one at a time, choosing each next step through a Strategy and
 ///        recording it, so one schedule can be explored, reported and replayed exactly.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief `pclab::explore::ScriptStrategy`, a Strategy that follows a schedule a person wrote
 ///        ("consumer 1, then producer, then consumer 2, ..."), and `parse_script()`, which reads
 ///        such a schedule from text.

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief The choosers of a controlled run: `pclab::explore::Strategy` and its three kinds,
 ///        `RandomStrategy`, `PctStrategy` and `ReplayStrategy`, plus the portable generator
 ///        `SplitMix64` they draw from.

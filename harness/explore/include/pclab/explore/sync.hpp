@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup exploration
 /// @brief The synchronisation vocabulary under the controlled scheduler:
 ///        `pclab::explore::mutex`, `pclab::explore::condition_variable`,
 ///        `pclab::explore::counting_semaphore`, `pclab::explore::binary_semaphore`,
@@ -518,6 +519,7 @@ class counting_semaphore {
     }
 
     /// @brief Creates the semaphore with count `desired`.
+    ///
     /// Requires: `0 <= desired <= max()`.
     /// @param desired the initial count.
     explicit counting_semaphore(std::ptrdiff_t desired) : inner_(desired), state_{desired, max()} {}

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief How a call into a lab's queue ended (returned, or which contract exception it
 ///        threw), and the assertions that it ended as the contract says, in words a student
 ///        can read.

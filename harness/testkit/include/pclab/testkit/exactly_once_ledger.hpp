@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief ExactlyOnceLedger: records every put and every got of tagged items, then checks that
 ///        each item put was got exactly once.
 #pragma once

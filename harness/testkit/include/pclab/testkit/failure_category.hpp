@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Failure categories and the assertions that tag a GoogleTest failure with one.
 ///
 /// The grader classifies a failed check by the tag at the start of GoogleTest's failure

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief KernelThread and running_thread_count(): what the kernel says about this process's
 ///        threads (Linux `/proc/self/task`).
 ///
@@ -79,6 +80,7 @@ class KernelThread {
     /// @brief The thread's scheduler state letter from `/proc/self/task/<tid>/stat`: `R`
     ///        running or runnable, `S` asleep (waiting on a futex, a condition variable, a
     ///        mutex...), `D` uninterruptible sleep, ...; `?` when the thread has ended.
+    ///
     /// Thread-safe. Never blocks for long (reads one small /proc file).
     char state() const { return kernel_thread_detail::read_stat(tid_).state; }
 

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief same_multiset: do the values found equal the values expected, counting repeats?
 ///
 /// For results that carry no producer/consumer tags (a list of squares, a results queue), where

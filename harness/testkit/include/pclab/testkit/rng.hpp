@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Rng: the seeded random generator tests draw every random choice from.
 #pragma once
 

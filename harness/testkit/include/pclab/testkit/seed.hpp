@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Seeds: the run's base seed (from `PCLAB_SEED`) and the per-test seed derived from it.
 ///
 /// Every random choice a test makes (thread counts, sizes, perturbations) comes from an Rng

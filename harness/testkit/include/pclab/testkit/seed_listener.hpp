@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief SeedListener: prints the base seed and a replay command for every failing test.
 #pragma once
 

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief StressRunner: run named worker threads together, carry their exceptions home.
 #pragma once
 

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief StressTest: the fixture base for randomised, many-round concurrency tests.
 #pragma once
 

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Includes the whole testkit.
 ///
 /// | header                  | idea                                                        |

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief ThreadCpuClock: how much CPU time one thread has used, readable from another thread.
 ///
 /// The measurement behind the "no busy-waiting" checks: a thread blocked in `get()` on an empty

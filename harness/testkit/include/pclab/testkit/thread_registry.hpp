@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Who is running and what each thread is inside: the registry the watchdog reports.
 ///
 /// A thread that takes part in a test registers under a role (`producer 0`, `consumer 2`,

@@ -1,4 +1,5 @@
 /// @file
+/// @ingroup testkit
 /// @brief Watchdog: turns a hung test process into a `[pclab:deadlock]` report and exit 86.
 ///
 /// The grader gives every check a wall-clock budget (`PCLAB_TIMEOUT_MS`) and kills the process
