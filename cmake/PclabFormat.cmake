@@ -13,7 +13,8 @@ endif()
 file(GLOB_RECURSE pclab_formatted_sources CONFIGURE_DEPENDS
      "${PROJECT_SOURCE_DIR}/harness/*.cpp" "${PROJECT_SOURCE_DIR}/harness/*.hpp"
      "${PROJECT_SOURCE_DIR}/labs/*.cpp" "${PROJECT_SOURCE_DIR}/labs/*.hpp"
-     "${PROJECT_SOURCE_DIR}/solutions/*.hpp" "${PROJECT_SOURCE_DIR}/tests/*.cpp")
+     "${PROJECT_SOURCE_DIR}/solutions/*.hpp" "${PROJECT_SOURCE_DIR}/tests/*.cpp"
+     "${PROJECT_SOURCE_DIR}/bench/*.cpp" "${PROJECT_SOURCE_DIR}/bench/*.hpp")
 list(FILTER pclab_formatted_sources EXCLUDE REGEX "/tests/data/")
 list(SORT pclab_formatted_sources)
 add_test(NAME pclab.format

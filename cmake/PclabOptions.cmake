@@ -17,6 +17,11 @@ set_property(CACHE PCLAB_IMPLS PROPERTY STRINGS all student)
 
 option(PCLAB_BUILD_GRADER "Build the grader and its unit tests (off in sanitizer trees)" ON)
 option(PCLAB_WARNINGS_AS_ERRORS "Treat warnings in the kit's own code as errors" ON)
+option(PCLAB_BUILD_BENCH
+       "Build pclab-queue-bench, the queue throughput benchmark of ./pclab bench (on in the release preset; needs libbenchmark-dev)"
+       OFF)
+set(PCLAB_BENCH_STUDENT_QUEUE "" CACHE FILEPATH
+    "A student's queue.hpp (pclab::Queue contract) to benchmark as 'student'; empty: none")
 
 # A submission tree compiles code the kit does not own: its warnings are shown, never fatal.
 cmake_path(COMPARE "${PCLAB_STUDENT_ROOT}" EQUAL "${PROJECT_SOURCE_DIR}" PCLAB_STUDENT_IS_KIT)

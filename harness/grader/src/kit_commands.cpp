@@ -127,7 +127,7 @@ namespace {
 
 std::vector<fs::path> kit_sources(const fs::path& root, bool headers_too) {
     std::vector<fs::path> files;
-    for (const char* top : {"harness", "labs", "solutions", "tests"}) {
+    for (const char* top : {"harness", "labs", "solutions", "tests", "bench"}) {
         if (!fs::is_directory(root / top)) {
             continue;
         }

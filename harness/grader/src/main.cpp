@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
+#include "bench_command.hpp"
+#include "build_tree.hpp"
 #include "explore_command.hpp"
 #include "fairness_command.hpp"
 #include "grade_command.hpp"
@@ -149,6 +152,38 @@ int main(int argc, char** argv) {
         "A correct submission (repeatable; default: solutions/alternatives/*)");
     fairness_cmd->add_option("--output", fairness_output, "Write the Markdown page here");
 
+    grader::BenchOptions bench;
+    std::string bench_submission;
+    std::string bench_output_dir;
+    bool bench_quick = false;
+    CLI::App* bench_cmd = app.add_subcommand(
+        "bench", "Measure queue throughput: the kit's queues against the best peers, as ratios");
+    bench_cmd->add_option("--impl", bench.impl, "solution | student (also your queue.hpp)")
+        ->default_str("solution");
+    bench_cmd->add_option("--submission", bench_submission,
+                          "Benchmark this directory's queue.hpp as 'student'");
+    bench_cmd->add_option("--lab", bench.lab,
+                          "The student's queue.hpp is this lab's (default: the latest lab's)");
+    bench_cmd->add_option("--output-dir", bench_output_dir,
+                          "Where the results go (default: build/release/bench)");
+    CLI::Option* bench_items = bench_cmd->add_option("--items", bench.items, "Items per transfer")
+                                   ->default_str("100000")
+                                   ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000}));
+    CLI::Option* bench_repetitions =
+        bench_cmd->add_option("--repetitions", bench.repetitions, "Repetitions per configuration")
+            ->default_str("5")
+            ->check(CLI::Range(1, 1000));
+    CLI::Option* bench_min_time =
+        bench_cmd
+            ->add_option("--min-time", bench.min_time,
+                         "Minimum seconds per repetition (Google Benchmark)")
+            ->default_str("0.5")
+            ->check(CLI::Range(0.001, 600.0));
+    bench_cmd->add_option("--filter", bench.filter,
+                          "Only benchmarks whose name matches, e.g. 'tbb|solution' or '/1x1/'");
+    bench_cmd->add_flag("--quick", bench_quick,
+                        "A smoke run: 20000 items, 2 repetitions, 0.01 s minimum time");
+
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
@@ -217,6 +252,38 @@ int main(int argc, char** argv) {
             fairness.output = fairness_output;
         }
         return grader::measure_fairness(fairness);
+    }
+    if (*bench_cmd) {
+        bench.root = root.lexically_normal();
+        if (bench_quick) {
+            // Only what was not given explicitly.
+            bench.items = bench_items->count() > 0 ? bench.items : 20000;
+            bench.repetitions = bench_repetitions->count() > 0 ? bench.repetitions : 2;
+            bench.min_time = bench_min_time->count() > 0 ? bench.min_time : 0.01;
+        }
+        if (!bench_submission.empty()) {
+            bench.submission = bench_submission;
+        }
+        if (!bench_output_dir.empty()) {
+            bench.output_dir = bench_output_dir;
+        }
+        // The command recorded with the results spells out every value that shaped them.
+        std::ostringstream command;
+        command << "bench --items " << bench.items << " --repetitions " << bench.repetitions
+                << " --min-time " << bench.min_time;
+        if (!bench.filter.empty()) {
+            command << " --filter " << grader::shell_quote(bench.filter);
+        }
+        if (!bench_submission.empty()) {
+            command << " --submission " << grader::shell_quote(bench_submission);
+        } else if (bench.impl != "solution") {
+            command << " --impl " << grader::shell_quote(bench.impl);
+        }
+        if (!bench.lab.empty()) {
+            command << " --lab " << grader::shell_quote(bench.lab);
+        }
+        bench.command_line = command.str();
+        return grader::run_bench(bench);
     }
     if (*docs_cmd) {
         return grader::build_docs(root);
