@@ -12,6 +12,11 @@ file(GLOB pclab_handouts CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/labs/*/README.
 list(SORT pclab_handouts)
 file(GLOB pclab_lab_headers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/labs/*/*.hpp")
 list(JOIN pclab_handouts " " PCLAB_DOC_HANDOUTS)
+# The instructor guide is left out of the student release (release/exclude.txt).
+set(PCLAB_DOC_INSTRUCTOR_PAGES "")
+if(EXISTS "${PROJECT_SOURCE_DIR}/docs/instructor-guide.md")
+    set(PCLAB_DOC_INSTRUCTOR_PAGES "${PROJECT_SOURCE_DIR}/docs/instructor-guide.md")
+endif()
 list(JOIN pclab_lab_headers " " PCLAB_DOC_LAB_HEADERS)
 configure_file("${PROJECT_SOURCE_DIR}/docs/Doxyfile.in" "${CMAKE_BINARY_DIR}/docs/Doxyfile" @ONLY)
 add_custom_target(docs
