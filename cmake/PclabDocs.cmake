@@ -31,6 +31,11 @@ foreach(header IN LISTS pclab_all_lab_headers)
     list(APPEND pclab_lab_headers "${header}")
 endforeach()
 list(JOIN pclab_handouts " " PCLAB_DOC_HANDOUTS)
+# The instructor guide is left out of the student release (release/exclude.txt).
+set(PCLAB_DOC_INSTRUCTOR_PAGES "")
+if(EXISTS "${PROJECT_SOURCE_DIR}/docs/instructor-guide.md")
+    set(PCLAB_DOC_INSTRUCTOR_PAGES "${PROJECT_SOURCE_DIR}/docs/instructor-guide.md")
+endif()
 list(JOIN pclab_lab_headers " " PCLAB_DOC_LAB_HEADERS)
 configure_file("${PROJECT_SOURCE_DIR}/docs/Doxyfile.in" "${CMAKE_BINARY_DIR}/docs/Doxyfile" @ONLY)
 add_custom_target(docs

@@ -13,6 +13,16 @@
 # Each implementation gets a generated include directory with one forwarding header per
 # student file, so tests and demos `#include "result_list.hpp"` and never know which
 # implementation they are built against. The solution's tests are also registered with ctest.
+#
+# The instructor's side is optional, so that the student release (`./pclab release`: no
+# solutions/, no hidden-checks/) configures, builds and tests:
+# - `solution` is defined only when solutions/NN-slug/ exists. An unsafe variant that replaces
+#   only some student files takes the others from the solution, or — without one — from the
+#   student's own files (PCLAB_STUDENT_ROOT), so it runs as intended once those files work.
+# - hidden-checks/NN-slug/*.cpp (instructor's hidden checks, declared in its checks.json) are
+#   compiled into every implementation's test program, with the lab's tests/ directory on their
+#   include path so they can use the lab's test helpers. They are not part of the exploration
+#   program: the grader refuses a hidden check whose builds list `explore`.
 function(pclab_add_lab)
     cmake_parse_arguments(PARSE_ARGV 0 LAB "" "DEMO" "TESTS;EXPLORE")
     if(NOT LAB_TESTS)
@@ -30,6 +40,13 @@ function(pclab_add_lab)
     endif()
     if(PCLAB_LABS AND NOT lab_id IN_LIST PCLAB_LABS)
         return()
+    endif()
+
+    set(hidden_dir "${PROJECT_SOURCE_DIR}/hidden-checks/${lab_dirname}")
+    set(LAB_HIDDEN_TESTS "")
+    if(IS_DIRECTORY "${hidden_dir}")
+        file(GLOB LAB_HIDDEN_TESTS CONFIGURE_DEPENDS "${hidden_dir}/*.cpp")
+        list(SORT LAB_HIDDEN_TESTS)
     endif()
 
     string(JSON file_count LENGTH "${lab_json}" student_files)
@@ -51,17 +68,24 @@ function(pclab_add_lab)
         return()
     endif()
 
-    set(impl_files "")
-    foreach(name IN LISTS student_files)
-        list(APPEND impl_files "${name}=${PROJECT_SOURCE_DIR}/solutions/${lab_dirname}/${name}")
-    endforeach()
-    _pclab_add_impl(solution "${impl_files}")
-    add_test(NAME "${lab_slug}.solution" COMMAND pclab-${lab_slug}-solution-tests)
-    set_tests_properties("${lab_slug}.solution" PROPERTIES LABELS "lab;${lab_slug}")
-    if(TARGET pclab-${lab_slug}-solution-explore)
-        add_test(NAME "${lab_slug}.solution.explore" COMMAND pclab-${lab_slug}-solution-explore)
-        set_tests_properties("${lab_slug}.solution.explore" PROPERTIES
-            LABELS "lab;explore;${lab_slug}")
+    # solution: the reference, when this is the instructor's kit
+    set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${lab_dirname}")
+    if(IS_DIRECTORY "${solution_dir}")
+        set(impl_files "")
+        foreach(name IN LISTS student_files)
+            list(APPEND impl_files "${name}=${solution_dir}/${name}")
+        endforeach()
+        _pclab_add_impl(solution "${impl_files}")
+        add_test(NAME "${lab_slug}.solution" COMMAND pclab-${lab_slug}-solution-tests)
+        set_tests_properties("${lab_slug}.solution" PROPERTIES LABELS "lab;${lab_slug}")
+        if(TARGET pclab-${lab_slug}-solution-explore)
+            add_test(NAME "${lab_slug}.solution.explore" COMMAND pclab-${lab_slug}-solution-explore)
+            set_tests_properties("${lab_slug}.solution.explore" PROPERTIES
+                LABELS "lab;explore;${lab_slug}")
+        endif()
+        set(others_dir "${solution_dir}")
+    else()
+        set(others_dir "${PCLAB_STUDENT_ROOT}/labs/${lab_dirname}")
     endif()
 
     string(JSON variant_count LENGTH "${lab_json}" unsafe_variants)
@@ -74,8 +98,9 @@ function(pclab_add_lab)
                 string(JSON relative ERROR_VARIABLE missing
                        GET "${lab_json}" unsafe_variants ${v} files "${name}")
                 if(missing)
-                    # A variant may change only some files; the rest come from the solution.
-                    set(path "${PROJECT_SOURCE_DIR}/solutions/${lab_dirname}/${name}")
+                    # A variant may change only some files; the rest come from the solution,
+                    # or in the student release from the student's own files.
+                    set(path "${others_dir}/${name}")
                 else()
                     set(path "${lab_dir}/${relative}")
                 endif()
@@ -162,8 +187,11 @@ function(_pclab_add_impl impl impl_files)
 
     _pclab_lab_tests_pch()
     set(tests_target "pclab-${lab_slug}-${impl}-tests")
-    add_executable(${tests_target} ${LAB_TESTS})
+    add_executable(${tests_target} ${LAB_TESTS} ${LAB_HIDDEN_TESTS})
     target_include_directories(${tests_target} BEFORE PRIVATE "${forward_dir}")
+    if(LAB_HIDDEN_TESTS)
+        target_include_directories(${tests_target} PRIVATE "${lab_dir}/tests")
+    endif()
     target_link_libraries(${tests_target} PRIVATE pclab::testkit_main)
     target_compile_definitions(${tests_target} PRIVATE PCLAB_SYNC_PERTURB)
     set_target_properties(${tests_target} PROPERTIES

@@ -69,6 +69,14 @@ inline const pclab::grader::LabCatalog& catalog() {
     return loaded;
 }
 
+/// False in the student release (`./pclab release`), which ships neither solutions/ nor
+/// hidden-checks/: tests that grade the reference solutions skip with `kNeedsSolutions`.
+inline bool kit_has_solutions() {
+    return fs::is_directory(kRoot / "solutions");
+}
+inline constexpr const char* kNeedsSolutions =
+    "needs the reference solutions (solutions/), which the student release does not ship";
+
 inline std::string read_text(const fs::path& path) {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

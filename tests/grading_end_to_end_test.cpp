@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <set>
 #include <string>
@@ -23,6 +24,8 @@ namespace fs = std::filesystem;
 using pclab::end_to_end::catalog;
 using pclab::end_to_end::describe;
 using pclab::end_to_end::GraderRun;
+using pclab::end_to_end::kit_has_solutions;
+using pclab::end_to_end::kNeedsSolutions;
 using pclab::end_to_end::kRoot;
 using pclab::end_to_end::kScratch;
 using pclab::end_to_end::read_text;
@@ -30,6 +33,9 @@ using pclab::end_to_end::run_grader;
 using pclab::grader::ProcessEnd;
 
 TEST(GradeSolution, ScoresFullMarksOnEveryLab) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     const GraderRun run = run_grader({"grade", "--impl", "solution", "--no-build"});
     ASSERT_EQ(run.outcome.end, ProcessEnd::exited) << describe(run);
     ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
@@ -57,6 +63,9 @@ std::vector<std::string> lab_ids() {
 // threads the most (task_done/join, shutdown), each run with its own base seed: a check that
 // fails correct code once in 20 fails here. About 6 s per run on 2 cores.
 TEST(GradeSolution, FullMarksInTwentyConsecutiveRunsOfLabs04And05) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     constexpr int kRuns = 20;
     for (int run_index = 0; run_index < kRuns; ++run_index) {
         const std::string seed = std::to_string(5001 + run_index);
@@ -76,14 +85,24 @@ TEST(GradeSolution, FullMarksInTwentyConsecutiveRunsOfLabs04And05) {
 // Every unsafe variant must lose points, and in the category its lab.json declares: a
 // variant caught only by accident (say, a crash where a data race was promised) fails here.
 // One test per lab, so ctest can grade two labs' variants at once (tests/CMakeLists.txt).
+// In the student release a variant that replaces only some student files takes the others from
+// the student's own files, the stubs here, so its verdict says nothing about the variant: it is
+// not graded, and a lab with no other variant is skipped.
 class GradeUnsafeVariants : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GradeUnsafeVariants, EachLosesPointsInItsDeclaredCategory) {
+    int graded = 0;
     for (const auto& lab : catalog().labs()) {
         if (lab.id != GetParam()) {
             continue;
         }
         for (const auto& variant : lab.unsafe_variants) {
+            if (!kit_has_solutions() && variant.files.size() < lab.student_files.size()) {
+                std::cout << "not graded: unsafe:" << variant.name
+                          << " takes some files from the stubs (no solutions/)\n";
+                continue;
+            }
+            ++graded;
             SCOPED_TRACE("lab " + lab.id + " unsafe:" + variant.name);
             const GraderRun run =
                 run_grader({"grade", lab.id, "--impl", "unsafe:" + variant.name, "--no-build"});
@@ -122,6 +141,10 @@ TEST_P(GradeUnsafeVariants, EachLosesPointsInItsDeclaredCategory) {
                     << describe(run);
             }
         }
+    }
+    if (graded == 0) {
+        GTEST_SKIP() << "every unsafe variant of lab " << GetParam()
+                     << " takes some files from the solution, which the student release lacks";
     }
 }
 
@@ -192,6 +215,9 @@ void write_submission(const std::map<std::string, std::string>& files) {
 }
 
 TEST(GradeSubmission, TakesOnlyStudentFilesAndScoresACorrectOne) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     write_submission({
         {"labs/01-shared-results/result_list.hpp",
          read_text(kRoot / "solutions/01-shared-results/result_list.hpp")},
@@ -234,6 +260,9 @@ TEST(GradeSubmission, MissingStudentFileGradesTheLabZeroWithAClearMessage) {
 }
 
 TEST(GradeSubmission, StdMutexInAStudentFileIsRejectedWithFileAndLine) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     std::string code = read_text(kRoot / "solutions/01-shared-results/result_list.hpp");
     code += "\nnamespace pclab { inline std::mutex escapes_the_scheduler; }\n";
     write_submission({{"labs/01-shared-results/result_list.hpp", code}});
@@ -250,6 +279,119 @@ TEST(GradeSubmission, StdMutexInAStudentFileIsRejectedWithFileAndLine) {
     }
 }
 
+// --- Hidden checks: hidden-checks/03-bounded-queue/ ships one (timed-put-fan-in). ---
+
+const std::string kHiddenCheck = "timed-put-fan-in";
+
+bool kit_has_lab03_hidden_checks() {
+    return fs::is_regular_file(kRoot / "hidden-checks/03-bounded-queue/checks.json");
+}
+
+constexpr const char* kNeedsHiddenChecks =
+    "needs hidden-checks/03-bounded-queue/, which the student release does not ship";
+
+// The check called `name` in the first lab of a JSON report, or null.
+nlohmann::json check_named(const nlohmann::json& report, const std::string& name) {
+    for (const auto& check : report["labs"][0]["checks"]) {
+        if (check["name"] == name) {
+            return check;
+        }
+    }
+    return nullptr;
+}
+
+TEST(HiddenChecks, TheReferenceSolutionPassesLab03sHiddenCheckReportedAsHidden) {
+    if (!kit_has_solutions() || !kit_has_lab03_hidden_checks()) {
+        GTEST_SKIP() << kNeedsHiddenChecks;
+    }
+    const GraderRun run = run_grader({"grade", "03", "--impl", "solution", "--no-build"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    ASSERT_TRUE(run.report.is_object()) << describe(run);
+    const nlohmann::json hidden = check_named(run.report, kHiddenCheck);
+    ASSERT_TRUE(hidden.is_object()) << describe(run);
+    EXPECT_EQ(hidden["status"], "passed") << hidden.dump(2);
+    EXPECT_EQ(hidden["hidden"], true);
+    EXPECT_EQ(hidden["score"], hidden["max_score"]);
+    for (const auto& check : run.report["labs"][0]["checks"]) {
+        EXPECT_EQ(check["hidden"], check["name"] == kHiddenCheck) << check["name"];
+    }
+    EXPECT_EQ(run.report["score"], run.report["max_score"]) << describe(run);
+}
+
+TEST(HiddenChecks, TheStubFailsTheHiddenCheckAsNotImplemented) {
+    if (!kit_has_lab03_hidden_checks()) {
+        GTEST_SKIP() << kNeedsHiddenChecks;
+    }
+    const GraderRun run = run_grader({"grade", "03", "--check", kHiddenCheck, "--no-build"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    const nlohmann::json hidden = check_named(run.report, kHiddenCheck);
+    ASSERT_TRUE(hidden.is_object()) << describe(run);
+    EXPECT_EQ(hidden["status"], "failed");
+    EXPECT_EQ(hidden["category"], "not-implemented") << hidden.dump(2);
+}
+
+// maxsize_ignored's put never waits and never throws Full: with one consumer behind maxsize 2,
+// the timed producers overrun the bound, which the check sees as capacity-exceeded (a declared
+// category of the variant).
+TEST(HiddenChecks, MaxsizeIgnoredFailsTheHiddenCheckInItsDeclaredCategory) {
+    if (!kit_has_lab03_hidden_checks()) {
+        GTEST_SKIP() << kNeedsHiddenChecks;
+    }
+    const GraderRun run = run_grader(
+        {"grade", "03", "--impl", "unsafe:maxsize_ignored", "--check", kHiddenCheck, "--no-build"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    const nlohmann::json hidden = check_named(run.report, kHiddenCheck);
+    ASSERT_TRUE(hidden.is_object()) << describe(run);
+    EXPECT_EQ(hidden["status"], "failed");
+    EXPECT_EQ(hidden["category"], "capacity-exceeded") << hidden.dump(2);
+}
+
+// A submission is compiled with the kit's hidden tests, never with its own: a file at the hidden
+// test's path in the submission is ignored (it would not even compile).
+TEST(HiddenChecks, ASubmissionIsGradedByTheKitsHiddenTests) {
+    if (!kit_has_solutions() || !kit_has_lab03_hidden_checks()) {
+        GTEST_SKIP() << kNeedsHiddenChecks;
+    }
+    write_submission({
+        {"labs/03-bounded-queue/queue.hpp",
+         read_text(kRoot / "solutions/alternatives/notify-all/labs/03-bounded-queue/queue.hpp")},
+        {"hidden-checks/03-bounded-queue/timed_put_fan_in_test.cpp", "this does not compile"},
+    });
+    const GraderRun run = run_grader({"grade", "03", "--submission", submission_dir().string(),
+                                      "--check", kHiddenCheck, "--builds", "plain"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << describe(run);
+    const nlohmann::json hidden = check_named(run.report, kHiddenCheck);
+    ASSERT_TRUE(hidden.is_object()) << describe(run);
+    EXPECT_EQ(hidden["status"], "passed") << hidden.dump(2);
+    EXPECT_EQ(hidden["hidden"], true);
+    EXPECT_NE(run.outcome.stderr_text.find(
+                  "ignored hidden-checks/03-bounded-queue/timed_put_fan_in_test.cpp"),
+              std::string::npos)
+        << run.outcome.stderr_text;
+}
+
+TEST(HiddenChecks, ListMarksThemHidden) {
+    if (!kit_has_lab03_hidden_checks()) {
+        GTEST_SKIP() << kNeedsHiddenChecks;
+    }
+    const GraderRun run = run_grader({"list"});
+    ASSERT_EQ(run.outcome.exit_code, 0) << run.outcome.stderr_text;
+    EXPECT_NE(run.outcome.stdout_text.find(kHiddenCheck + " (hidden)"), std::string::npos)
+        << run.outcome.stdout_text;
+}
+
+TEST(GradeUsage, ImplSolutionWithoutSolutionsIsAUsageError) {
+    if (kit_has_solutions()) {
+        GTEST_SKIP() << "the kit has solutions/; the student release's refusal is tested there "
+                        "(and by the student-release test, which grades a release)";
+    }
+    const GraderRun run = run_grader({"grade", "01", "--impl", "solution", "--no-build"});
+    EXPECT_EQ(run.outcome.exit_code, 2) << describe(run);
+    EXPECT_NE(run.outcome.stderr_text.find("the student release has no solutions"),
+              std::string::npos)
+        << run.outcome.stderr_text;
+}
+
 // --- ./pclab explore: a failing schedule is printed with a replay id that reproduces it. ---
 
 // The interleaving trace in a program's output: from its "schedule ..." line through its
@@ -264,6 +406,9 @@ std::string trace_in(const std::string& output) {
 }
 
 TEST(ExploreCommand, ReplayingAFailureGivesTheSameTraceThreeTimes) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     const GraderRun found =
         run_grader({"explore", "02", "--impl", "unsafe:if_instead_of_while", "--seed", "11"});
     ASSERT_EQ(found.outcome.exit_code, 1) << describe(found) << found.outcome.stdout_text;
@@ -285,6 +430,9 @@ TEST(ExploreCommand, ReplayingAFailureGivesTheSameTraceThreeTimes) {
 }
 
 TEST(ExploreCommand, TheSolutionPassesAndAMalformedReplayIdIsAUsageError) {
+    if (!kit_has_solutions()) {
+        GTEST_SKIP() << kNeedsSolutions;
+    }
     const GraderRun passed =
         run_grader({"explore", "02", "--impl", "solution", "--seed", "3", "--schedules", "200"});
     EXPECT_EQ(passed.outcome.exit_code, 0) << describe(passed) << passed.outcome.stdout_text;

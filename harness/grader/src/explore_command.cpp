@@ -41,6 +41,10 @@ int explore_lab(const ExploreCommandOptions& options) {
         return kUsageError;
     }
     std::string impl_dir;
+    if (options.impl == "solution" && !catalog.has_solutions()) {
+        std::cerr << "pclab explore: " << kNoSolutions << '\n';
+        return kUsageError;
+    }
     if (options.impl == "student" || options.impl == "solution") {
         impl_dir = options.impl;
     } else if (options.impl.rfind("unsafe:", 0) == 0 &&

@@ -97,6 +97,7 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
     result.explains = check.explains;
     result.builds = check.builds;
     result.max_score = check.points;
+    result.hidden = check.hidden;
     const Clock::time_point start = Clock::now();
 
     std::vector<std::string> run_order;
@@ -179,6 +180,7 @@ void fail_every_check(LabResult& lab_result, const std::vector<const CheckSpec*>
         result.explains = check->explains;
         result.builds = check->builds;
         result.max_score = check->points;
+        result.hidden = check->hidden;
         result.category = category;
         result.message = message;
         lab_result.checks.push_back(result);
@@ -237,6 +239,9 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             for (const std::string& name : options.labs) {
                 labs.push_back(&catalog.resolve(name));
             }
+        }
+        if (options.impl == "solution" && !catalog.has_solutions()) {
+            throw UsageError(kNoSolutions);
         }
         for (const Lab* lab : labs) {
             implementation_for(*lab, options.impl);  // validates --impl before any build
@@ -436,8 +441,11 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
             std::vector<std::string> outside;
             for (const std::string& flavour : lab_flavours) {
                 const BuildTree& tree = trees.at(flavour);
+                // hidden-checks/: the instructor's hidden tests, compiled with the student's
+                // objects (their source files are in the dependency log too).
                 std::vector<fs::path> allowed = {"/usr", options.root / "harness",
-                                                 options.root / "labs", tree.binary_dir};
+                                                 options.root / "labs",
+                                                 options.root / "hidden-checks", tree.binary_dir};
                 if (staged) {
                     allowed.push_back(staged->student_root);
                 }

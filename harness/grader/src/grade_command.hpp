@@ -16,6 +16,11 @@ enum ExitStatus : int {
     kCouldNotGrade = 3,  ///< The kit itself could not run (configure failed, tree missing).
 };
 
+/// The usage error of `--impl solution` (grade, run, explore) in a tree without solutions/.
+inline constexpr const char* kNoSolutions =
+    "--impl solution: the student release has no solutions (there is no solutions/ directory); "
+    "grade your own files with --impl student, or watch a bug with --impl unsafe:NAME";
+
 struct GradeOptions {
     std::filesystem::path root;     ///< The kit's root directory.
     std::vector<std::string> labs;  ///< Ids or slugs; empty: every lab.

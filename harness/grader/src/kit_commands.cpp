@@ -45,6 +45,10 @@ int run_demo(const fs::path& root, const std::string& lab_name, const std::strin
         std::cerr << "pclab run: " << error.what() << '\n';
         return kUsageError;
     }
+    if (impl == "solution" && !catalog.has_solutions()) {
+        std::cerr << "pclab run: " << kNoSolutions << '\n';
+        return kUsageError;
+    }
     if (impl == "student" || impl == "solution") {
         impl_dir = impl;
     } else if (impl.rfind("unsafe:", 0) == 0 && lab->find_variant(impl.substr(7)) != nullptr) {
@@ -127,7 +131,7 @@ namespace {
 
 std::vector<fs::path> kit_sources(const fs::path& root, bool headers_too) {
     std::vector<fs::path> files;
-    for (const char* top : {"harness", "labs", "solutions", "tests", "bench"}) {
+    for (const char* top : {"harness", "labs", "solutions", "hidden-checks", "tests", "bench"}) {
         if (!fs::is_directory(root / top)) {
             continue;
         }

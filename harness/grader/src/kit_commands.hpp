@@ -22,8 +22,8 @@ int run_kit_tests(const std::filesystem::path& root, const std::vector<std::stri
 int build_docs(const std::filesystem::path& root);
 
 /// `./pclab lint`: clang-format (no changes needed) and clang-tidy (no findings) over the kit's
-/// own C++ — everything under harness/, labs/, solutions/, tests/ and bench/ except recorded
-/// test data.
+/// own C++ — everything under harness/, labs/, solutions/, hidden-checks/, tests/ and bench/
+/// except recorded test data.
 /// The unsafe variants are formatted like the rest but are compiled only as headers of the lab
 /// tests, whose findings in them are expected. Returns 0 when both are clean.
 int lint(const std::filesystem::path& root);

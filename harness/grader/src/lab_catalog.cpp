@@ -57,14 +57,18 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
     return out;
 }
 
-// Reads one lab.json and turns every contract violation into a CatalogError that starts with
-// the file's repo-relative name, so an instructor can go straight to the line to fix.
+// Reads one lab.json (or one hidden-checks/NN-slug/checks.json) and turns every contract
+// violation into a CatalogError that starts with the file's repo-relative name, so an
+// instructor can go straight to the line to fix.
 class LabFileReader {
   public:
-    LabFileReader(fs::path lab_directory, std::string directory_name)
-        : directory_(std::move(lab_directory)),
+    // `file`, shown as `file_label`, describes the lab in `lab_directory` (labs/<directory_name>).
+    LabFileReader(fs::path file, std::string file_label, fs::path lab_directory,
+                  std::string directory_name)
+        : file_(std::move(file)),
+          directory_(std::move(lab_directory)),
           directory_name_(std::move(directory_name)),
-          file_label_("labs/" + directory_name_ + "/lab.json") {}
+          file_label_(std::move(file_label)) {}
 
     Lab read() {
         const json document = parse();
@@ -99,13 +103,41 @@ class LabFileReader {
         return lab;
     }
 
+    // The hidden checks of `lab`: `{"checks": [...]}`, each check as in lab.json, none named
+    // like another check of the lab, none built for exploration (their sources go into the
+    // test programs only: cmake/PclabLab.cmake).
+    std::vector<CheckSpec> read_hidden_checks(const Lab& lab) const {
+        const json document = parse();
+        if (!document.is_object()) {
+            fail("the top level must be a JSON object {\"checks\": [...]}");
+        }
+        std::vector<CheckSpec> checks = read_checks(document);
+        for (std::size_t i = 0; i < checks.size(); ++i) {
+            const std::string field = "checks[" + std::to_string(i) + "]";
+            CheckSpec& check = checks[i];
+            check.hidden = true;
+            if (lab.find_check(check.name) != nullptr) {
+                fail(field + ".name '" + check.name + "' is already a check of labs/" +
+                     lab.directory_name + "/lab.json; a hidden check needs a name of its own");
+            }
+            if (std::find(check.builds.begin(), check.builds.end(), "explore") !=
+                check.builds.end()) {
+                fail(field +
+                     ".builds: a hidden check cannot use \"explore\" (its sources are compiled "
+                     "into the lab's test programs, not its exploration program); use \"plain\" "
+                     "and/or \"tsan\"");
+            }
+        }
+        return checks;
+    }
+
   private:
     [[noreturn]] void fail(const std::string& what) const {
         throw CatalogError(file_label_ + ": " + what);
     }
 
     json parse() const {
-        std::ifstream in(directory_ / "lab.json");
+        std::ifstream in(file_);
         if (!in) {
             fail("cannot be opened for reading");
         }
@@ -345,10 +377,47 @@ class LabFileReader {
         return check;
     }
 
+    fs::path file_;
     fs::path directory_;
     std::string directory_name_;
     std::string file_label_;
 };
+
+// Appends the checks of every <root>/hidden-checks/NN-slug/checks.json to lab NN-slug.
+void add_hidden_checks(const fs::path& root, std::vector<Lab>& labs) {
+    const fs::path hidden_directory = root / "hidden-checks";
+    std::error_code error;
+    if (!fs::is_directory(hidden_directory, error)) {
+        return;  // the student release, or a kit without hidden checks
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(hidden_directory)) {
+        if (entry.is_directory()) {
+            names.push_back(entry.path().filename().string());
+        }
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+        if (!is_lab_directory_name(name)) {
+            continue;
+        }
+        const std::string label = "hidden-checks/" + name;
+        const auto lab = std::find_if(labs.begin(), labs.end(),
+                                      [&](const Lab& l) { return l.directory_name == name; });
+        if (lab == labs.end()) {
+            throw CatalogError(label + ": there is no lab labs/" + name +
+                               " (a hidden-checks directory is named like the lab it extends)");
+        }
+        const fs::path file = hidden_directory / name / "checks.json";
+        if (!fs::exists(file)) {
+            throw CatalogError(label + ": missing checks.json (it declares the hidden checks)");
+        }
+        const std::vector<CheckSpec> hidden =
+            LabFileReader(file, label + "/checks.json", lab->directory, name)
+                .read_hidden_checks(*lab);
+        lab->checks.insert(lab->checks.end(), hidden.begin(), hidden.end());
+    }
+}
 
 }  // namespace
 
@@ -415,7 +484,9 @@ LabCatalog LabCatalog::load(const fs::path& repo_root) {
             }
             continue;
         }
-        Lab lab = LabFileReader(directory, name).read();
+        Lab lab =
+            LabFileReader(directory / "lab.json", "labs/" + name + "/lab.json", directory, name)
+                .read();
         for (const Lab& other : catalog.labs_) {
             if (other.id == lab.id) {
                 throw CatalogError("labs/" + name + "/lab.json: id '" + lab.id +
@@ -430,6 +501,8 @@ LabCatalog LabCatalog::load(const fs::path& repo_root) {
     }
     std::sort(catalog.labs_.begin(), catalog.labs_.end(),
               [](const Lab& a, const Lab& b) { return a.id < b.id; });
+    add_hidden_checks(root, catalog.labs_);
+    catalog.has_solutions_ = fs::is_directory(root / "solutions", error);
     return catalog;
 }
 
@@ -487,7 +560,8 @@ json list_json(const LabCatalog& catalog, const fs::path& repo_root) {
                               {"builds", check.builds},
                               {"timeout_seconds", check.timeout_seconds},
                               {"memory_limit_mib", check.memory_limit_mib},
-                              {"explains", check.explains}});
+                              {"explains", check.explains},
+                              {"hidden", check.hidden}});
         }
         labs.push_back({{"id", lab.id},
                         {"slug", lab.slug},
@@ -526,14 +600,18 @@ std::string list_text(const LabCatalog& catalog) {
         out << "  edit:    " << joined(files, ", ") << '\n';
         std::size_t width = 0;
         int points_width = 1;
+        const auto shown_name = [](const CheckSpec& check) {
+            return check.hidden ? check.name + " (hidden)" : check.name;
+        };
         for (const auto& check : lab.checks) {
-            width = std::max(width, check.name.size());
+            width = std::max(width, shown_name(check).size());
             points_width =
                 std::max(points_width, static_cast<int>(std::to_string(check.points).size()));
         }
         out << "  checks:\n";
         for (const auto& check : lab.checks) {
-            out << "    " << check.name << std::string(width - check.name.size() + 2, ' ')
+            const std::string name = shown_name(check);
+            out << "    " << name << std::string(width - name.size() + 2, ' ')
                 << std::setw(points_width) << check.points
                 << (check.points == 1 ? " point   " : " points  ") << check.explains << '\n';
         }

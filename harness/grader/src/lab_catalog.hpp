@@ -48,6 +48,9 @@ struct CheckSpec {
     /// TSan runs keep the default, since shadow memory multiplies a program's footprint.
     int memory_limit_mib = 0;
     std::string explains;  ///< What passing means, in a sentence for the student.
+    /// An instructor's hidden check (hidden-checks/NN-slug/checks.json): graded like the others,
+    /// listed after them, marked hidden in listings and reports; never an `explore` build.
+    bool hidden = false;
 };
 
 /// One lab, as described by its lab.json and located on disk.
@@ -61,7 +64,8 @@ struct Lab {
     /// Relative to `directory`, as written in lab.json; non-empty, distinct, each exists.
     std::vector<std::string> student_files;
     std::vector<UnsafeVariant> unsafe_variants;  ///< Distinct names; may be empty.
-    std::vector<CheckSpec> checks;               ///< Non-empty, distinct names.
+    /// Non-empty, distinct names: lab.json's checks, then the lab's hidden checks (if any).
+    std::vector<CheckSpec> checks;
 
     /// Sum of the points of all checks.
     int max_score() const;
@@ -82,16 +86,25 @@ class CatalogError : public std::runtime_error {
 /// The validated labs of one repository tree, sorted by id. Immutable once loaded.
 class LabCatalog {
   public:
-    /// Reads every `<repo_root>/labs/*/lab.json`.
+    /// Reads every `<repo_root>/labs/*/lab.json`, then every
+    /// `<repo_root>/hidden-checks/*/checks.json` (the instructor's hidden checks, absent in the
+    /// student release): `{"checks": [...]}` with lab.json's check schema, appended to the lab
+    /// of the same directory name with `hidden` set.
     /// Requires: `repo_root/labs` is a directory.
     /// Guarantees: every lab satisfies the contract documented on `Lab`; ids and slugs are
     /// unique across labs; labs are sorted by id. Entries of labs/ that are not directories
     /// are ignored, and so are directories without lab.json whose name is not `NN-*` shaped
-    /// (e.g. a shared `common/`); an `NN-*` directory without lab.json is an error.
+    /// (e.g. a shared `common/`); an `NN-*` directory without lab.json is an error. Every
+    /// `NN-*` directory of hidden-checks/ names a lab and holds checks.json; a hidden check's
+    /// name differs from every other check of its lab, and its builds never list `explore`.
     /// Throws CatalogError (file and field named) on the first violation found.
     static LabCatalog load(const std::filesystem::path& repo_root);
 
     const std::vector<Lab>& labs() const { return labs_; }
+
+    /// True when the tree has the instructor's `solutions/` directory; false in the student
+    /// release, where `--impl solution` has nothing to build.
+    bool has_solutions() const { return has_solutions_; }
 
     /// Finds a lab by id ("01"), by number ("1", same value as the id), by slug
     /// ("shared-results") or by directory name ("01-shared-results").
@@ -100,17 +113,19 @@ class LabCatalog {
 
   private:
     std::vector<Lab> labs_;
+    bool has_solutions_ = false;
 };
 
 /// The machine-readable listing for `./pclab list --json`:
 /// `{"labs": [{"id", "slug", "title", "teaches", "directory", "student_files" (repo-relative,
 /// '/'-separated), "unsafe_variants" (names), "max_score", "checks": [{"name", "points",
-/// "builds", "timeout_seconds", "explains"}]}]}`.
+/// "builds", "timeout_seconds", "memory_limit_mib", "explains", "hidden"}]}]}`.
 /// Requires: `catalog` was loaded from `repo_root` (paths are made relative to it).
 nlohmann::json list_json(const LabCatalog& catalog, const std::filesystem::path& repo_root);
 
 /// The human-readable listing for `./pclab list`: one block per lab with its id, slug, title,
-/// points, student files, checks and unsafe variants. Ends with a newline.
+/// points, student files, checks (a hidden one marked `(hidden)`) and unsafe variants. Ends with
+/// a newline.
 std::string list_text(const LabCatalog& catalog);
 
 }  // namespace pclab::grader

@@ -16,6 +16,7 @@
 #include "grade_command.hpp"
 #include "kit_commands.hpp"
 #include "rates_command.hpp"
+#include "student_release.hpp"
 
 namespace {
 
@@ -184,6 +185,25 @@ int main(int argc, char** argv) {
     bench_cmd->add_flag("--quick", bench_quick,
                         "A smoke run: 20000 items, 2 repetitions, 0.01 s minimum time");
 
+    grader::ReleaseOptions release;
+    bool release_no_verify = false;
+    CLI::App* release_cmd = app.add_subcommand(
+        "release", "Write the student release (no solutions, no hidden checks) and verify it");
+    release_cmd->add_option("--out", release.out, "A new (or empty) directory for the copy")
+        ->required();
+    release_cmd->add_flag("--no-verify", release_no_verify,
+                          "Only write the copy: no leak scan, build or grading of the stubs");
+    release_cmd
+        ->add_option("--verify-labs", release.verify_labs,
+                     "Build and grade only these labs when verifying (default: all)")
+        ->delimiter(',');
+    std::string release_build = "all";
+    release_cmd
+        ->add_option("--verify-build", release_build,
+                     "all: build every target when verifying; grading: only what grading needs")
+        ->check(CLI::IsMember({"all", "grading"}))
+        ->default_str("all");
+
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
@@ -284,6 +304,12 @@ int main(int argc, char** argv) {
         }
         bench.command_line = command.str();
         return grader::run_bench(bench);
+    }
+    if (*release_cmd) {
+        release.root = root;
+        release.verify = !release_no_verify;
+        release.verify_build_all = release_build == "all";
+        return grader::write_student_release(release);
     }
     if (*docs_cmd) {
         return grader::build_docs(root);

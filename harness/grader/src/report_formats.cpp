@@ -27,6 +27,7 @@ json check_json(const LabResult& lab, const CheckResult& check) {
         {"explains", check.explains},
         {"builds", check.builds},
         {"duration_ms", check.duration.count()},
+        {"hidden", check.hidden},
     };
     if (check.seed) {
         out["seed"] = *check.seed;
@@ -133,6 +134,12 @@ std::vector<std::string> message_lines(std::string_view message) {
     return lines;
 }
 
+// A check's name as the text report shows it: a hidden check is marked, so an instructor
+// reading a report sees which points came from checks the students have not seen.
+std::string shown_name(const CheckResult& check) {
+    return check.hidden ? check.name + " (hidden)" : check.name;
+}
+
 std::string score_text(int score, int max_score) {
     return std::to_string(score) + "/" + std::to_string(max_score);
 }
@@ -191,7 +198,7 @@ class TextReport {
         for (const auto& lab : run_.labs) {
             heading_width_ = std::max(heading_width_, display_width(lab_heading(lab)));
             for (const auto& check : lab.checks) {
-                name_width_ = std::max(name_width_, display_width(check.name));
+                name_width_ = std::max(name_width_, display_width(shown_name(check)));
                 score_width_ =
                     std::max(score_width_, score_text(check.max_score, check.max_score).size());
             }
@@ -215,7 +222,8 @@ class TextReport {
             const std::string cell =
                 right_aligned(score_text(lab.awarded(check), check.max_score), score_width_);
             out_ << "  " << (passed ? green(kTick) : red(kCross)) << ' '
-                 << padded(check.name, name_width_) << ' ' << (passed ? green(cell) : red(cell));
+                 << padded(shown_name(check), name_width_) << ' '
+                 << (passed ? green(cell) : red(cell));
             if (!passed) {
                 out_ << "   " << red(lab.category_of(check));
             }
@@ -286,7 +294,7 @@ class TextReport {
                 }
                 const std::string message = lab.message_of(check);
                 const bool repeats_lab_error = lab.has_error() && message == lab.lab_error;
-                entry(lab, check.name, lab.category_of(check),
+                entry(lab, shown_name(check), lab.category_of(check),
                       repeats_lab_error ? "the lab could not run (see above)" : message, &check);
             }
         }

@@ -23,7 +23,8 @@ namespace pclab::grader {
 ///                        "score", "max_score", "message", "explains",
 ///                        "seed"?, "replay"?,                // when known
 ///                        "location"?: {"file", "line"},     // when known
-///                        "builds", "duration_ms"}]}]}
+///                        "builds", "duration_ms",
+///                        "hidden"}]}]}                      // true for hidden-checks/ checks
 /// ```
 /// `seed` is an unsigned 64-bit integer (readers in languages with 53-bit numbers should parse
 /// it as a big integer). Status, category, score and message follow LabResult::counts_as_passed,
@@ -31,7 +32,8 @@ namespace pclab::grader {
 nlohmann::json to_json(const GradingRun& run);
 
 /// The student-facing report: a header with the seed and implementation, one block per lab with
-/// aligned per-check rows (✔/✘, points, category), a "Lost points" section giving every failed
+/// aligned per-check rows (✔/✘, name — "(hidden)" after a hidden check's —, points, category),
+/// a "Lost points" section giving every failed
 /// check's full message (continuation lines indented), location, seed and replay command, and
 /// the total. ANSI colour (green/red/bold) only when `colour` is true; no escape sequences at
 /// all otherwise. Ends with a newline.

@@ -86,6 +86,11 @@ std::vector<std::string> input_pages() {
         if (entry == "@PCLAB_DOC_HANDOUTS@") {
             const std::vector<std::string> handouts = handout_pages();
             pages.insert(pages.end(), handouts.begin(), handouts.end());
+        } else if (entry == "@PCLAB_DOC_INSTRUCTOR_PAGES@") {
+            // The instructor guide, absent from the student release (cmake/PclabDocs.cmake).
+            if (fs::exists(kRoot / "docs/instructor-guide.md")) {
+                pages.push_back(page_of(kRoot / "docs/instructor-guide.md"));
+            }
         } else if (entry.size() > 3 && entry.ends_with(".md") && !entry.ends_with("/index.md")) {
             const std::string source_dir = "@PROJECT_SOURCE_DIR@/";
             EXPECT_EQ(entry.rfind(source_dir, 0), 0U) << entry;

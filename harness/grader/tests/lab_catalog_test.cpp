@@ -469,5 +469,105 @@ TEST(LabCatalog, ListTextNamesEveryLabFileCheckAndVariant) {
     EXPECT_EQ(text.back(), '\n');
 }
 
+// ---------------------------------------------------------------------------------------------
+// Hidden checks (hidden-checks/NN-slug/checks.json) and the instructor's side of the tree
+
+// A scratch repo with hidden checks for lab 01.
+class ScratchRepoWithHiddenChecks : public ScratchRepo {
+  protected:
+    static json hidden_check(const std::string& name) {
+        return {{"name", name},
+                {"points", 2},
+                {"gtest_filter", "HiddenFanIn.*"},
+                {"builds", {"plain", "tsan"}},
+                {"timeout_seconds", 60},
+                {"explains", "Many producers, one consumer: every item once."}};
+    }
+    void write_hidden(const std::string& directory, const json& document) {
+        const fs::path dir = root_ / "hidden-checks" / directory;
+        fs::create_directories(dir);
+        std::ofstream(dir / "checks.json") << document.dump(2);
+    }
+};
+
+const std::string kHidden01 = "hidden-checks/01-shared-results/checks.json";
+
+TEST_F(ScratchRepoWithHiddenChecks, AppendsHiddenChecksToTheirLabMarkedHidden) {
+    write_hidden(kLab01, {{"checks", {hidden_check("fan-in")}}});
+    const auto catalog = LabCatalog::load(root_);
+    const Lab& lab = catalog.labs().at(0);
+    ASSERT_EQ(lab.checks.size(), 3U);
+    EXPECT_FALSE(lab.checks[0].hidden);
+    EXPECT_FALSE(lab.checks[1].hidden);
+    EXPECT_EQ(lab.checks[2].name, "fan-in");
+    EXPECT_TRUE(lab.checks[2].hidden);
+    EXPECT_EQ(lab.checks[2].builds, (std::vector<std::string>{"plain", "tsan"}));
+    ASSERT_NE(lab.find_check("fan-in"), nullptr);
+    EXPECT_EQ(lab.max_score(), 6 + 2);
+    EXPECT_EQ(catalog.labs().at(1).checks.size(), 2U) << "lab 02 has no hidden checks";
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, ListingsMarkHiddenChecks) {
+    write_hidden(kLab01, {{"checks", {hidden_check("fan-in")}}});
+    const auto catalog = LabCatalog::load(root_);
+    EXPECT_TRUE(contains(list_text(catalog), "fan-in (hidden)"));
+    EXPECT_FALSE(contains(list_text(catalog), "exact-results (hidden)"));
+    const json checks = list_json(catalog, root_).at("labs")[0].at("checks");
+    EXPECT_EQ(checks[0].at("hidden"), false);
+    EXPECT_EQ(checks[2].at("hidden"), true);
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, RejectsAHiddenCheckNamedLikeALabCheck) {
+    write_hidden(kLab01, {{"checks", {hidden_check("exact-results")}}});
+    EXPECT_EQ(load_error(root_),
+              kHidden01 +
+                  ": checks[0].name 'exact-results' is already a check of "
+                  "labs/01-shared-results/lab.json; a hidden check needs a name of its own");
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, RejectsTwoHiddenChecksOfTheSameName) {
+    write_hidden(kLab01, {{"checks", {hidden_check("fan-in"), hidden_check("fan-in")}}});
+    EXPECT_EQ(load_error(root_),
+              kHidden01 + ": checks[1].name 'fan-in' is not unique (also checks[0].name)");
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, RejectsAHiddenExploreCheck) {
+    json check = hidden_check("explored-fan-in");
+    check["builds"] = {"plain", "explore"};
+    write_hidden(kLab01, {{"checks", {check}}});
+    const std::string error = load_error(root_);
+    EXPECT_TRUE(contains(error, kHidden01 + ": checks[0].builds: a hidden check cannot use "
+                                            "\"explore\""));
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, ValidatesHiddenChecksLikeLabChecks) {
+    json check = hidden_check("fan-in");
+    check["points"] = 0;
+    write_hidden(kLab01, {{"checks", {check}}});
+    EXPECT_EQ(load_error(root_), kHidden01 + ": checks[0].points must be a positive integer");
+    write_hidden(kLab01, {{"checks", json::array()}});
+    EXPECT_EQ(load_error(root_), kHidden01 + ": checks must be a non-empty array");
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, RejectsHiddenChecksOfALabThatDoesNotExist) {
+    write_hidden("07-no-such-lab", {{"checks", {hidden_check("fan-in")}}});
+    EXPECT_EQ(load_error(root_),
+              "hidden-checks/07-no-such-lab: there is no lab labs/07-no-such-lab (a "
+              "hidden-checks directory is named like the lab it extends)");
+}
+
+TEST_F(ScratchRepoWithHiddenChecks, RejectsAHiddenChecksDirectoryWithoutChecksJson) {
+    fs::create_directories(root_ / "hidden-checks" / kLab01);
+    EXPECT_EQ(load_error(root_),
+              "hidden-checks/01-shared-results: missing checks.json (it "
+              "declares the hidden checks)");
+}
+
+TEST_F(ScratchRepo, HasSolutionsOnlyWithASolutionsDirectory) {
+    EXPECT_FALSE(LabCatalog::load(root_).has_solutions());
+    fs::create_directories(root_ / "solutions" / kLab01);
+    EXPECT_TRUE(LabCatalog::load(root_).has_solutions());
+}
+
 }  // namespace
 }  // namespace pclab::grader

@@ -316,6 +316,34 @@ TEST(TextReport, ExplainsEveryLostPointWithReasonLocationSeedAndReplay) {
                          "unsafe:unsynchronised_vector --check exact-results --seed 1234\n"));
 }
 
+// A run of lab 02 with a hidden check that passed and one that failed.
+GradingRun run_with_hidden_checks() {
+    GradingRun run = sample_run();
+    CheckResult fan_in = passed("timed-put-fan-in", 2);
+    fan_in.hidden = true;
+    CheckResult lost = failed("hidden-lost", 1, "lost-item", "item 3 of producer 0 was lost");
+    lost.hidden = true;
+    run.labs[1].checks.push_back(fan_in);
+    run.labs[1].checks.push_back(lost);
+    return run;
+}
+
+TEST(TextReport, MarksHiddenChecksInTheirRowsAndLostPoints) {
+    const std::string text = to_text(run_with_hidden_checks(), false);
+    EXPECT_TRUE(contains(text, "  ✔ timed-put-fan-in (hidden) "));
+    EXPECT_TRUE(contains(text, "  ✘ hidden-lost (hidden) "));
+    EXPECT_TRUE(contains(text, "  02 hidden-lost (hidden) (lost-item): item 3 of producer 0"));
+    EXPECT_FALSE(contains(text, "exactly-once (hidden)"));
+}
+
+TEST(JsonReport, SaysWhichChecksAreHidden) {
+    const json labs = to_json(run_with_hidden_checks()).at("labs");
+    EXPECT_EQ(labs[0].at("checks")[0].at("hidden"), false);
+    EXPECT_EQ(labs[1].at("checks")[2].at("name"), "timed-put-fan-in");
+    EXPECT_EQ(labs[1].at("checks")[2].at("hidden"), true);
+    EXPECT_EQ(labs[1].at("checks")[2].at("status"), "passed");
+}
+
 TEST(TextReport, DoesNotListPassedChecksAsLostPoints) {
     const std::string text = to_text(sample_run(), false);
     EXPECT_FALSE(contains(text, "01 append-contract ("));

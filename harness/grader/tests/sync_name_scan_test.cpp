@@ -262,8 +262,8 @@ TEST(SyncNameScan, FileScanUsesTheDisplayNameAndThrowsWhenUnreadable) {
 }
 
 // Every header the kit ships as student code or as a solution: labs/*/ (the student files and
-// the unsafe variants) without labs/*/tests/, and solutions/. They are graded by this rule in
-// explore mode, so they must pass it.
+// the unsafe variants) without labs/*/tests/, and solutions/ (absent in the student release).
+// They are graded by this rule in explore mode, so they must pass it.
 std::vector<fs::path> shipped_lab_headers() {
     const fs::path root(PCLAB_SOURCE_DIR);
     std::vector<fs::path> headers;
@@ -282,7 +282,9 @@ std::vector<fs::path> shipped_lab_headers() {
             collect(lab.path(), lab.path() / "tests");
         }
     }
-    collect(root / "solutions", {});
+    if (fs::is_directory(root / "solutions")) {
+        collect(root / "solutions", {});
+    }
     return headers;
 }
 
