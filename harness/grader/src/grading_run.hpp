@@ -32,6 +32,9 @@ struct CheckResult {
     std::string explains;             ///< From lab.json: what passing means.
     std::vector<std::string> builds;  ///< The builds the check ran in ("plain", "tsan").
     int max_score = 0;                ///< The check's points.
+    /// An instructor's hidden check (hidden-checks/): graded, but not shown to students before
+    /// grades are published.
+    bool hidden = false;
     /// The points as the orchestrator recorded them. Informational only: sums and reports use
     /// `LabResult::awarded`, which is all-or-nothing.
     int score = 0;
