@@ -199,6 +199,18 @@ TEST(GradeUsage, UnknownVariantNamesTheLabsVariants) {
         << run.outcome.stderr_text;
 }
 
+TEST(GradeUsage, SeveralFormatsWithoutAnOutputDirectoryAreRefusedBeforeGrading) {
+    pclab::grader::ProcessSpec spec;
+    spec.argv = {PCLAB_GRADER, "--root",   kRoot.string(), "grade",
+                 "01",         "--format", "text,junit",   "--no-build"};
+    const pclab::grader::ProcessOutcome outcome = pclab::grader::run_isolated(spec);
+    EXPECT_EQ(outcome.exit_code, 2);
+    EXPECT_NE(outcome.stderr_text.find("add --output-dir DIR"), std::string::npos)
+        << outcome.stderr_text;
+    EXPECT_EQ(outcome.stderr_text.find("lab 01"), std::string::npos)
+        << "nothing is graded: " << outcome.stderr_text;
+}
+
 // --- Submissions: one directory, rewritten between tests, so its build tree is reused. ---
 
 fs::path submission_dir() {
@@ -257,6 +269,46 @@ TEST(GradeSubmission, MissingStudentFileGradesTheLabZeroWithAClearMessage) {
             check["message"].get<std::string>().find("labs/01-shared-results/result_list.hpp"),
             std::string::npos);
     }
+}
+
+// One grading run writes every format into --output-dir, and --fail-under turns a low score
+// into exit status 1.
+TEST(GradeSubmission, EveryFormatFromOneRunAndExitStatus1BelowFailUnder) {
+    write_submission({{"README.md", "nothing here"}});
+    const fs::path out = kScratch / "reports";
+    fs::remove_all(out);
+    pclab::grader::ProcessSpec spec;
+    spec.argv = {PCLAB_GRADER,
+                 "--root",
+                 kRoot.string(),
+                 "grade",
+                 "01",
+                 "--submission",
+                 submission_dir().string(),
+                 "--format",
+                 "text,json,junit,gradescope,github",
+                 "--output-dir",
+                 out.string(),
+                 "--fail-under",
+                 "50%"};
+    spec.limits.timeout = pclab::end_to_end::kGradingTimeout;
+    const pclab::grader::ProcessOutcome outcome = pclab::grader::run_isolated(spec);
+    EXPECT_EQ(outcome.exit_code, 1) << outcome.stderr_text;
+    EXPECT_NE(outcome.stderr_text.find("is below --fail-under 50% of the maximum"),
+              std::string::npos)
+        << outcome.stderr_text;
+    for (const char* name : {"report.txt", "report.json", "junit.xml", "results.json",
+                             "github-summary.md", "github-annotations.txt"}) {
+        EXPECT_TRUE(fs::is_regular_file(out / name)) << name << "\n" << outcome.stderr_text;
+    }
+    const nlohmann::json results =
+        nlohmann::json::parse(read_text(out / "results.json"), nullptr, false);
+    ASSERT_TRUE(results.is_object()) << read_text(out / "results.json");
+    EXPECT_EQ(results["score"], 0);
+    EXPECT_EQ(results["tests"][0]["status"], "failed");
+    EXPECT_NE(read_text(out / "junit.xml").find("type=\"missing-file\""), std::string::npos);
+    EXPECT_EQ(read_text(out / "github-annotations.txt").rfind("::error title=01 shared-results", 0),
+              0U);
 }
 
 TEST(GradeSubmission, StdMutexInAStudentFileIsRejectedWithFileAndLine) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -18,7 +17,7 @@
 #include "include_directives.hpp"
 #include "lab_catalog.hpp"
 #include "machine_calibration.hpp"
-#include "report_formats.hpp"
+#include "report_output.hpp"
 #include "submission_staging.hpp"
 #include "sync_name_scan.hpp"
 
@@ -73,10 +72,23 @@ Implementation implementation_for(const Lab& lab, const std::string& impl) {
     return chosen;
 }
 
+// A location the classifier found in one of the implementation's files (a name relative to
+// the lab directory, e.g. "result_list.hpp" or "unsafe/unsynchronised_vector.hpp"), as the path
+// a student's clone of the kit has: labs/NN-slug/FILE. Reports link to it (GitHub annotations)
+// and a student can open it as it stands. Other locations (a test or harness file, known by its
+// base name only) are kept as they are.
+std::string repository_relative(const Lab& lab, const Implementation& impl,
+                                const std::string& file) {
+    if (std::find(impl.files.begin(), impl.files.end(), file) == impl.files.end()) {
+        return file;
+    }
+    return (fs::path("labs") / lab.directory_name / file).generic_string();
+}
+
 std::string replay_command(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
                            std::uint64_t seed) {
     std::string command = "./pclab grade " + lab.id + " --impl " + shell_quote(options.impl);
-    if (options.submission) {
+    if (options.submission && !options.replay_in_kit) {
         command += " --submission " + shell_quote(fs::absolute(*options.submission).string());
     }
     return command + " --check " + check.name + " --seed " + std::to_string(seed);
@@ -126,8 +138,8 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         request.implementation_files = impl.files;
         request.timeout_scale = timeout_scale;
         if (flavour == "explore") {
-            request.explore_replay_command =
-                explore_command_line(lab.id, options.impl, options.submission);
+            request.explore_replay_command = explore_command_line(
+                lab.id, options.impl, options.replay_in_kit ? std::nullopt : options.submission);
         }
         std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
         const CheckRun run = run_check(request);
@@ -165,6 +177,9 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
         result.message = failure->message;
         result.seed = failure->seed ? failure->seed : std::optional<std::uint64_t>(seed);
         result.where = failure->where;
+        if (result.where) {
+            result.where->file = repository_relative(lab, impl, result.where->file);
+        }
         result.replay_command = replay_command(options, lab, check, seed);
     }
     return result;
@@ -259,9 +274,6 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
                 throw UsageError("--builds takes plain, tsan and/or explore, not '" + build + "'");
             }
         }
-        if (options.format != "text" && options.format != "json") {
-            throw UsageError("--format must be text or json, not '" + options.format + "'");
-        }
     } catch (const UsageError& error) {
         std::cerr << "pclab grade: " << error.what() << '\n';
         return kUsageError;
@@ -348,12 +360,13 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
         if (staged && staged->missing.contains(lab->id)) {
             std::string files;
             for (const std::string& file : staged->missing.at(lab->id)) {
-                files += (files.empty() ? "" : ", ") + file;
+                files += (files.empty() ? "" : "; ") + fs::path(file).filename().string() +
+                         " (looked for on its own and at " + file + ")";
             }
             fail_every_check(lab_result, checks, "missing-file",
-                             "The submission has no " + files +
-                                 ", so this lab cannot be graded. Submit the file at that path "
-                                 "(the submission mirrors the kit's layout).");
+                             "The submission lacks " + files +
+                                 ", so this lab cannot be graded. Submit the file either way: "
+                                 "on its own, or in the kit's layout.");
             run.labs.push_back(std::move(lab_result));
             continue;
         }
@@ -477,25 +490,31 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
 }
 
 int grade(const GradeOptions& options) {
+    std::vector<ReportFormat> formats;
+    const ReportDestination destination{options.output, options.output_dir};
+    try {
+        formats = parse_report_formats(options.format);
+    } catch (const std::invalid_argument& error) {
+        std::cerr << "pclab grade: " << error.what() << '\n';
+        return kUsageError;
+    }
+    if (const std::string problem = report_destination_problem(formats, destination);
+        !problem.empty()) {
+        std::cerr << "pclab grade: " << problem << '\n';
+        return kUsageError;
+    }
+
     GradingRun run;
     if (const int status = run_grading(options, run); status != kGraded) {
         return status;
     }
-
-    const std::string report = options.format == "json"
-                                   ? to_json(run).dump(2) + "\n"
-                                   : to_text(run, options.colour && !options.output);
-    if (options.output) {
-        std::ofstream out(*options.output);
-        out << report;
-        if (!out) {
-            std::cerr << "pclab grade: cannot write " << options.output->string() << '\n';
-            return kCouldNotGrade;
-        }
-        std::cerr << "pclab grade: report written to " << options.output->string() << " (score "
-                  << run.score() << "/" << run.max_score() << ")\n";
-    } else {
-        std::cout << report << std::flush;
+    if (!write_reports(run, formats, destination, options.colour)) {
+        return kCouldNotGrade;
+    }
+    if (options.fail_under && !options.fail_under->reached_by(run.score(), run.max_score())) {
+        std::cerr << "pclab grade: score " << run.score() << "/" << run.max_score()
+                  << " is below --fail-under " << options.fail_under->describe() << '\n';
+        return kBelowThreshold;
     }
     return kGraded;
 }

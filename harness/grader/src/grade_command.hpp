@@ -7,13 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "score_threshold.hpp"
+
 namespace pclab::grader {
 
 /// Exit statuses of the grader; documented in README.md ("Exit codes").
 enum ExitStatus : int {
-    kGraded = 0,         ///< Grading ran, whatever the score.
-    kUsageError = 2,     ///< Unknown lab, variant, check or format; unreadable submission.
-    kCouldNotGrade = 3,  ///< The kit itself could not run (configure failed, tree missing).
+    kGraded = 0,          ///< Grading ran, whatever the score (and reached --fail-under).
+    kBelowThreshold = 1,  ///< Grading ran; the score is below --fail-under.
+    kUsageError = 2,      ///< Unknown lab, variant, check or format; unreadable submission.
+    kCouldNotGrade = 3,   ///< The kit itself could not run (configure failed, tree missing).
 };
 
 /// The usage error of `--impl solution` (grade, run, explore) in a tree without solutions/.
@@ -26,8 +29,17 @@ struct GradeOptions {
     std::vector<std::string> labs;  ///< Ids or slugs; empty: every lab.
     std::string impl = "student";   ///< student | solution | unsafe:NAME
     std::optional<std::filesystem::path> submission;
-    std::string format = "text";                  ///< text | json
-    std::optional<std::filesystem::path> output;  ///< Report file; stdout when absent.
+    /// Report formats, comma-separated: text, json, junit, gradescope, github
+    /// (report_output.hpp). Several need `output_dir`.
+    std::string format = "text";
+    std::optional<std::filesystem::path> output;      ///< Report file; stdout when absent.
+    std::optional<std::filesystem::path> output_dir;  ///< One file per format, fixed names.
+    /// Exit with kBelowThreshold when the score is below this.
+    std::optional<ScoreThreshold> fail_under;
+    /// Replay commands leave out --submission: the student replays in their own copy of the
+    /// kit, where their files are the student files (Gradescope, whose submission path means
+    /// nothing on the student's machine).
+    bool replay_in_kit = false;
     std::optional<std::uint64_t> seed;
     std::vector<std::string> checks;  ///< Only these check names; empty: all.
     /// Only these builds of each check ("plain", "tsan", "explore"); empty: all. A check with
@@ -48,7 +60,9 @@ struct GradingRun;
 /// Returns kGraded when `run` holds a complete grading, another ExitStatus otherwise.
 int run_grading(const GradeOptions& options, GradingRun& run);
 
-/// Runs a grading and writes its report as `options` ask. Returns an ExitStatus.
+/// Checks the report options (formats, --output/--output-dir), runs a grading and writes its
+/// reports as `options` ask. Returns an ExitStatus: kBelowThreshold when the grading ran but
+/// its score is below `fail_under`.
 int grade(const GradeOptions& options);
 
 }  // namespace pclab::grader

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "bench_command.hpp"
@@ -14,6 +15,7 @@
 #include "explore_command.hpp"
 #include "fairness_command.hpp"
 #include "grade_command.hpp"
+#include "gradescope_package.hpp"
 #include "kit_commands.hpp"
 #include "rates_command.hpp"
 #include "student_release.hpp"
@@ -59,15 +61,29 @@ int main(int argc, char** argv) {
     std::string seed_text;
     std::string output_text;
     std::string submission_text;
+    std::string output_dir_text;
+    std::string fail_under_text;
     bool no_build = false;
     CLI::App* grade_cmd = app.add_subcommand("grade", "Grade labs: build, run checks, report");
     grade_cmd->add_option("labs", grade.labs, "Labs by id (01) or slug; default: all");
     grade_cmd->add_option("--impl", grade.impl, "student | solution | unsafe:NAME")
         ->default_str("student");
     grade_cmd->add_option("--submission", submission_text,
-                          "Directory mirroring the kit's layout; only student files are used");
-    grade_cmd->add_option("--format", grade.format, "text | json")->default_str("text");
+                          "Directory of student files, on their own or in the kit's layout");
+    grade_cmd
+        ->add_option("--format", grade.format,
+                     "text, json, junit, gradescope, github; several with commas need "
+                     "--output-dir")
+        ->default_str("text");
     grade_cmd->add_option("--output", output_text, "Write the report here instead of stdout");
+    grade_cmd->add_option("--output-dir", output_dir_text,
+                          "Write every format's file here (report.txt, report.json, junit.xml, "
+                          "results.json, github-summary.md + github-annotations.txt)");
+    grade_cmd->add_option("--fail-under", fail_under_text,
+                          "Exit 1 when the score is below this: points (12) or percent (80%)");
+    grade_cmd->add_flag("--replay-in-kit", grade.replay_in_kit,
+                        "Replay commands without --submission (the student replays in their own "
+                        "copy of the kit; Gradescope)");
     grade_cmd->add_option("--seed", seed_text, "Base seed for every randomised check");
     grade_cmd->add_option("--check", grade.checks, "Only this check (repeatable)");
     grade_cmd->add_flag("--no-build", no_build, "Use the build trees as they are");
@@ -204,6 +220,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"all", "grading"}))
         ->default_str("all");
 
+    std::string package_out;
+    std::vector<std::string> package_labs;
+    CLI::App* package_cmd = app.add_subcommand("package", "Package the kit for a grading service");
+    package_cmd->require_subcommand(1);
+    CLI::App* gradescope_cmd =
+        package_cmd->add_subcommand("gradescope", "The Gradescope autograder bundle (a zip)");
+    gradescope_cmd->add_option("--out", package_out, "The zip file to write")->required();
+    gradescope_cmd->add_option("labs", package_labs,
+                               "Only these labs (ids or slugs), e.g. one assignment per lab; "
+                               "default: all");
+
     CLI::App* docs_cmd = app.add_subcommand("docs", "Build the Doxygen site");
     CLI::App* lint_cmd = app.add_subcommand("lint", "clang-format and clang-tidy the kit's code");
     CLI::App* doctor_cmd = app.add_subcommand("doctor", "Check the toolchain; say what to install");
@@ -225,6 +252,17 @@ int main(int argc, char** argv) {
         }
         if (!submission_text.empty()) {
             grade.submission = submission_text;
+        }
+        if (!output_dir_text.empty()) {
+            grade.output_dir = output_dir_text;
+        }
+        if (!fail_under_text.empty()) {
+            try {
+                grade.fail_under = grader::ScoreThreshold::parse(fail_under_text);
+            } catch (const std::invalid_argument& error) {
+                std::cerr << "pclab grade: " << error.what() << '\n';
+                return grader::kUsageError;
+            }
         }
         grade.root = root;
         grade.build = !no_build;
@@ -310,6 +348,9 @@ int main(int argc, char** argv) {
         release.verify = !release_no_verify;
         release.verify_build_all = release_build == "all";
         return grader::write_student_release(release);
+    }
+    if (*gradescope_cmd) {
+        return grader::package_gradescope(root, package_out, package_labs);
     }
     if (*docs_cmd) {
         return grader::build_docs(root);

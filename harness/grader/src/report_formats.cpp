@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "check_explanation.hpp"
+
 namespace pclab::grader {
 
 using nlohmann::json;
@@ -91,47 +93,6 @@ std::string padded(std::string_view text, std::size_t width) {
 std::string right_aligned(std::string_view text, std::size_t width) {
     const std::size_t used = display_width(text);
     return std::string(used < width ? width - used : 0, ' ') + std::string(text);
-}
-
-// Messages come from compilers and sanitizers that may colour their output; escape sequences
-// would break the alignment and leak colour into a report asked to be plain. Carriage returns
-// would overwrite the indentation, so they go too.
-std::string without_terminal_controls(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\x1b') {
-            // CSI: ESC '[' parameters/intermediates, then one final byte in '@'..'~'.
-            if (i + 1 < text.size() && text[i + 1] == '[') {
-                i += 2;
-                while (i < text.size() && !(text[i] >= '@' && text[i] <= '~')) {
-                    ++i;
-                }
-            }
-            continue;
-        }
-        if (text[i] == '\r') {
-            continue;
-        }
-        out += text[i];
-    }
-    return out;
-}
-
-std::vector<std::string> message_lines(std::string_view message) {
-    std::string clean = without_terminal_controls(message);
-    while (!clean.empty() && (clean.back() == '\n' || clean.back() == ' ')) {
-        clean.pop_back();
-    }
-    std::vector<std::string> lines;
-    std::istringstream in(clean);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    if (lines.empty()) {
-        lines.emplace_back();
-    }
-    return lines;
 }
 
 // A check's name as the text report shows it: a hidden check is marked, so an instructor
@@ -233,35 +194,18 @@ class TextReport {
     }
 
     // One entry: "  NN name (category): first line", continuation lines, location, seed/replay.
-    void entry(const LabResult& lab, std::string_view subject, std::string_view category,
-               std::string_view message, const CheckResult* check) {
-        const auto lines = message_lines(message);
-        out_ << "  " << bold(lab.id + " " + std::string(subject)) << " (" << red(category)
-             << "): " << lines.front() << '\n';
-        for (std::size_t i = 1; i < lines.size(); ++i) {
-            out_ << (lines[i].empty() ? std::string() : std::string(kContinuation) + lines[i])
+    void entry(const LabResult& lab, std::string_view subject, const CheckExplanation& text) {
+        out_ << "  " << bold(lab.id + " " + std::string(subject)) << " (" << red(text.category)
+             << "): " << text.lines.front() << '\n';
+        for (std::size_t i = 1; i < text.lines.size(); ++i) {
+            out_ << (text.lines[i].empty() ? std::string()
+                                           : std::string(kContinuation) + text.lines[i])
                  << '\n';
         }
-        if (check == nullptr) {
-            return;
-        }
-        if (check->where && !check->where->file.empty()) {
-            out_ << kContinuation << "look at " << check->where->file;
-            if (check->where->line > 0) {
-                out_ << ':' << check->where->line;
+        for (const std::string* extra : {&text.location, &text.reproduce}) {
+            if (!extra->empty()) {
+                out_ << kContinuation << *extra << '\n';
             }
-            out_ << '\n';
-        }
-        std::string reproduce;
-        if (check->seed) {
-            reproduce = "seed " + std::to_string(*check->seed);
-        }
-        if (!check->replay_command.empty()) {
-            reproduce +=
-                (reproduce.empty() ? "" : " · ") + std::string("replay: ") + check->replay_command;
-        }
-        if (!reproduce.empty()) {
-            out_ << kContinuation << reproduce << '\n';
         }
     }
 
@@ -286,16 +230,20 @@ class TextReport {
             if (lab.has_error()) {
                 // The lab-wide reason is printed once; each check then only says where to
                 // look and how to replay, instead of repeating a long compiler error.
-                entry(lab, "could not run", lab.error_category(), lab.lab_error, nullptr);
+                CheckExplanation reason;
+                reason.category = lab.error_category();
+                reason.lines = report_lines(lab.lab_error);
+                entry(lab, "could not run", reason);
             }
             for (const auto& check : lab.checks) {
                 if (lab.counts_as_passed(check)) {
                     continue;
                 }
-                const std::string message = lab.message_of(check);
-                const bool repeats_lab_error = lab.has_error() && message == lab.lab_error;
-                entry(lab, shown_name(check), lab.category_of(check),
-                      repeats_lab_error ? "the lab could not run (see above)" : message, &check);
+                CheckExplanation explanation = explain_check(lab, check);
+                if (lab.has_error() && lab.message_of(check) == lab.lab_error) {
+                    explanation.lines = {"the lab could not run (see above)"};
+                }
+                entry(lab, shown_name(check), explanation);
             }
         }
         out_ << '\n';

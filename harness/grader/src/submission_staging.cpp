@@ -24,36 +24,56 @@ StagedSubmission stage_submission(const fs::path& submission, const std::vector<
     std::error_code error;
     if (!fs::is_directory(submission, error)) {
         throw std::runtime_error("--submission " + submission.string() +
-                                 " is not a directory (it should mirror the kit's layout, "
-                                 "e.g. labs/01-shared-results/result_list.hpp)");
+                                 " is not a directory (it should hold the student files, on "
+                                 "their own (result_list.hpp) or in the kit's layout "
+                                 "(labs/01-shared-results/result_list.hpp))");
     }
     fs::create_directories(staging_root);
 
     StagedSubmission staged;
     staged.student_root = staging_root;
-    std::set<std::string> taken;
+    std::set<std::string> staged_files;  // relative to staging_root
+    std::set<std::string> used;          // relative to submission
+    // Only regular files reached without a symlink: a symlinked file or directory (labs ->
+    // the kit's solutions/, laid out alike) could point at the solution or the tests.
+    const auto usable = [&](const fs::path& relative) {
+        fs::path path = submission;
+        for (const fs::path& part : relative) {
+            path /= part;
+            if (fs::is_symlink(fs::symlink_status(path, error))) {
+                return false;
+            }
+        }
+        return fs::is_regular_file(fs::symlink_status(path, error));
+    };
     for (const Lab& lab : labs) {
         for (const std::string& file : lab.student_files) {
             const fs::path relative = fs::path("labs") / lab.directory_name / file;
-            const fs::path source = submission / relative;
-            // Only regular files: a symlink could point at the solution or the tests.
-            if (!fs::is_regular_file(fs::symlink_status(source, error))) {
+            // The kit's layout first; else the file on its own, as students upload to
+            // Gradescope (one queue.hpp for labs 03, 04 and 05).
+            fs::path source = relative;
+            if (!usable(source)) {
+                source = fs::path(file).filename();
+            }
+            if (!usable(source)) {
                 staged.missing[lab.id].push_back(relative.generic_string());
                 continue;
             }
             fs::create_directories((staging_root / relative).parent_path());
-            if (read_file(source) != read_file(staging_root / relative)) {
-                fs::copy_file(source, staging_root / relative,
+            if (read_file(submission / source) != read_file(staging_root / relative)) {
+                fs::copy_file(submission / source, staging_root / relative,
                               fs::copy_options::overwrite_existing);
             }
-            taken.insert(relative.generic_string());
+            staged_files.insert(relative.generic_string());
+            used.insert(source.generic_string());
         }
     }
 
     std::vector<fs::path> stale;
     for (const auto& entry : fs::recursive_directory_iterator(staging_root, error)) {
         if (entry.is_regular_file() &&
-            !taken.contains(fs::relative(entry.path(), staging_root).generic_string())) {
+            !staged_files.contains(
+                entry.path().lexically_relative(staging_root).generic_string())) {
             stale.push_back(entry.path());
         }
     }
@@ -67,15 +87,16 @@ StagedSubmission stage_submission(const fs::path& submission, const std::vector<
         if (error) {
             break;
         }
-        if (entry->is_directory()) {
+        // A symlink is never taken, not even one to a directory: it is listed as ignored.
+        if (entry->is_directory() && !entry->is_symlink()) {
             const std::string name = entry->path().filename().string();
             if (name == ".git" || name == "build") {
                 entry.disable_recursion_pending();
             }
             continue;
         }
-        const std::string relative = fs::relative(entry->path(), submission).generic_string();
-        if (!taken.contains(relative)) {
+        const std::string relative = entry->path().lexically_relative(submission).generic_string();
+        if (!used.contains(relative)) {
             staged.ignored.push_back(relative);
         }
     }

@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -83,6 +85,93 @@ TEST_F(Staging, AChangedFileIsCopiedAndAWithdrawnOneRemoved) {
     const StagedSubmission withdrawn = stage_submission(submission(), {lab_}, staging());
     EXPECT_FALSE(fs::exists(staged_file()));
     ASSERT_TRUE(withdrawn.missing.contains("01"));
+}
+
+// Labs 03, 04 and 05 all declare queue.hpp, as Gradescope submissions hold it: on its own.
+class FlatStaging : public Staging {
+  protected:
+    void SetUp() override {
+        Staging::SetUp();
+        fs::remove_all(submission());
+        for (const auto& [id, directory] :
+             {std::pair{"03", "03-bounded-queue"}, {"04", "04-task-done-join"}}) {
+            Lab lab;
+            lab.id = id;
+            lab.directory_name = directory;
+            lab.student_files = {"queue.hpp"};
+            labs_.push_back(lab);
+        }
+        Lab shutdown;
+        shutdown.id = "05";
+        shutdown.directory_name = "05-shutdown";
+        shutdown.student_files = {"queue.hpp", "pipeline.hpp"};
+        labs_.push_back(shutdown);
+        labs_.push_back(lab_);  // 01: result_list.hpp
+    }
+    static std::string text_of(const fs::path& path) {
+        std::ifstream in(path);
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+    std::vector<Lab> labs_;
+};
+
+TEST_F(FlatStaging, AFlatFileServesEveryLabThatDeclaresIt) {
+    write(submission() / "queue.hpp", "// flat queue\n");
+    write(submission() / "pipeline.hpp", "// flat pipeline\n");
+    write(submission() / "notes.txt", "not a student file\n");
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    for (const char* lab : {"03-bounded-queue", "04-task-done-join", "05-shutdown"}) {
+        EXPECT_EQ(text_of(staging() / "labs" / lab / "queue.hpp"), "// flat queue\n") << lab;
+    }
+    EXPECT_EQ(text_of(staging() / "labs/05-shutdown/pipeline.hpp"), "// flat pipeline\n");
+    EXPECT_EQ(staged.ignored, std::vector<std::string>{"notes.txt"});
+    // Lab 01's result_list.hpp is in neither layout.
+    ASSERT_EQ(staged.missing.size(), 1U);
+    EXPECT_EQ(staged.missing.at("01"),
+              std::vector<std::string>{"labs/01-shared-results/result_list.hpp"});
+}
+
+TEST_F(FlatStaging, TheKitsLayoutWinsOverAFlatFileOfTheSameName) {
+    write(submission() / "queue.hpp", "// flat queue\n");
+    write(submission() / "labs/04-task-done-join/queue.hpp", "// lab 04's own\n");
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    EXPECT_EQ(text_of(staging() / "labs/03-bounded-queue/queue.hpp"), "// flat queue\n");
+    EXPECT_EQ(text_of(staging() / "labs/04-task-done-join/queue.hpp"), "// lab 04's own\n");
+    EXPECT_TRUE(staged.ignored.empty()) << staged.ignored.front();
+    EXPECT_EQ(staged.missing.at("05"), std::vector<std::string>{"labs/05-shutdown/pipeline.hpp"});
+}
+
+TEST_F(FlatStaging, AFlatSymlinkIsNotTaken) {
+    write(base_ / "elsewhere/queue.hpp", "// someone else's\n");
+    fs::create_directories(submission());
+    fs::create_symlink(base_ / "elsewhere/queue.hpp", submission() / "queue.hpp");
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    EXPECT_FALSE(fs::exists(staging() / "labs/03-bounded-queue/queue.hpp"));
+    EXPECT_TRUE(staged.missing.contains("03"));
+    EXPECT_EQ(staged.ignored, std::vector<std::string>{"queue.hpp"});
+}
+
+TEST_F(FlatStaging, ASymlinkedDirectoryIsListedAsIgnoredNotFollowed) {
+    write(base_ / "elsewhere/labs/03-bounded-queue/queue.hpp", "// someone else's\n");
+    fs::create_directories(submission());
+    fs::create_directory_symlink(base_ / "elsewhere/labs", submission() / "labs");
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    EXPECT_TRUE(staged.missing.contains("03"));
+    EXPECT_EQ(staged.ignored, std::vector<std::string>{"labs"});
+}
+
+TEST_F(FlatStaging, AnEmptySubmissionMissesEveryFileAndIgnoresNothing) {
+    fs::create_directories(submission());
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    EXPECT_EQ(staged.missing.size(), 4U);
+    EXPECT_TRUE(staged.ignored.empty());
+}
+
+TEST_F(FlatStaging, AFileOfTheKitsLayoutForAnotherLabIsIgnored) {
+    write(submission() / "queue.hpp", "// flat queue\n");
+    write(submission() / "labs/02-bounded-buffer/queue.hpp", "// no lab 02 queue\n");
+    const StagedSubmission staged = stage_submission(submission(), labs_, staging());
+    EXPECT_EQ(staged.ignored, std::vector<std::string>{"labs/02-bounded-buffer/queue.hpp"});
 }
 
 }  // namespace
