@@ -12,6 +12,7 @@
 
 #include "bench_command.hpp"
 #include "build_tree.hpp"
+#include "class_grading.hpp"
 #include "explore_command.hpp"
 #include "fairness_command.hpp"
 #include "grade_command.hpp"
@@ -93,6 +94,30 @@ int main(int argc, char** argv) {
         ->add_option("--timeout-scale", grade.timeout_scale,
                      "Multiply every check's timeout (default: measured on this machine)")
         ->check(CLI::Range(0.1, 100.0));
+
+    grader::BatchOptions batch;
+    std::vector<std::string> batch_inputs;
+    std::string batch_seed;
+    std::string batch_output;
+    std::string batch_shard;
+    bool batch_merge = false;
+    CLI::App* batch_cmd = app.add_subcommand(
+        "grade-batch", "Grade a class: one directory per student; gradebook, HTML report, summary");
+    batch_cmd->add_option("inputs", batch_inputs,
+                          "SUBMISSIONS [LABS...]; with --merge: the shards' output directories");
+    batch_cmd
+        ->add_option("--jobs", batch.jobs, "Students graded at once (each builds its own trees)")
+        ->default_str("1");
+    batch_cmd->add_option("--output-dir", batch_output, "Where the outputs go")->required();
+    batch_cmd->add_option("--seed", batch_seed, "Base seed of every student's grading");
+    batch_cmd
+        ->add_option("--timeout-scale", batch.timeout_scale,
+                     "Multiply every check's timeout (default: measured by each grading)")
+        ->check(CLI::Range(0.1, 100.0));
+    batch_cmd->add_option("--shard", batch_shard,
+                          "K/N: grade only the students whose sorted index modulo N is K");
+    batch_cmd->add_flag("--merge", batch_merge,
+                        "Combine the output directories of shards into --output-dir");
 
     std::string list_format = "text";
     CLI::App* list_cmd = app.add_subcommand("list", "List the labs, student files and checks");
@@ -268,6 +293,39 @@ int main(int argc, char** argv) {
         grade.build = !no_build;
         grade.colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
         return grader::grade(grade);
+    }
+    if (*batch_cmd) {
+        if (batch_merge) {
+            if (!batch_shard.empty() || !batch_seed.empty()) {
+                std::cerr << "pclab grade-batch: --merge takes no --shard or --seed\n";
+                return grader::kUsageError;
+            }
+            grader::MergeOptions merge;
+            merge.inputs.assign(batch_inputs.begin(), batch_inputs.end());
+            merge.output_dir = std::filesystem::absolute(batch_output);
+            return grader::merge_class_outputs(merge);
+        }
+        if (batch_inputs.empty()) {
+            std::cerr << "pclab grade-batch: name the submissions directory (one directory per "
+                         "student)\n";
+            return grader::kUsageError;
+        }
+        if (!parse_seed(batch_seed, "grade-batch", batch.seed)) {
+            return grader::kUsageError;
+        }
+        if (!batch_shard.empty()) {
+            batch.shard = grader::parse_shard(batch_shard);
+            if (!batch.shard) {
+                std::cerr << "pclab grade-batch: --shard takes K/N with 0 <= K < N, not '"
+                          << batch_shard << "'\n";
+                return grader::kUsageError;
+            }
+        }
+        batch.root = root;
+        batch.submissions = std::filesystem::absolute(batch_inputs.front());
+        batch.labs.assign(batch_inputs.begin() + 1, batch_inputs.end());
+        batch.output_dir = std::filesystem::absolute(batch_output);
+        return grader::grade_batch(batch);
     }
     if (*explore_cmd) {
         explore.root = root;
