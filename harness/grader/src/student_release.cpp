@@ -259,7 +259,11 @@ Step verify_no_instructor_content(const fs::path& root, const fs::path& out) {
     const std::map<std::string, fs::path> copied = files_under(out, out);
     for (const auto& [label, path] : copied) {
         const std::string extension = path.extension().string();
-        if (label.starts_with("labs/") && (extension == ".hpp" || extension == ".cpp")) {
+        // The labs' and the benchmark's C++ share idioms with the solutions by design (stubs
+        // carry the contract, variants are near-solutions, the benchmark drives the same
+        // queues), so their lines are not evidence of a leak; everything else is guarded.
+        const bool shares_idioms = label.starts_with("labs/") || label.starts_with("bench/");
+        if (shares_idioms && (extension == ".hpp" || extension == ".cpp")) {
             scan.add_student_side(read_file(path).value_or(""));
         }
     }
