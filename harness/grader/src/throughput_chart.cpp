@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "junit_report.hpp"  // xml_escaped: one XML escaper for every report
+
 namespace pclab::grader {
 namespace {
 
@@ -76,32 +78,6 @@ std::string decade_label(int exponent) {
     return label + kSuffixes[static_cast<std::size_t>(exponent / 3)];
 }
 
-std::string xml_escape(const std::string& text) {
-    std::string escaped;
-    for (const char character : text) {
-        switch (character) {
-            case '&':
-                escaped += "&amp;";
-                break;
-            case '<':
-                escaped += "&lt;";
-                break;
-            case '>':
-                escaped += "&gt;";
-                break;
-            case '"':
-                escaped += "&quot;";
-                break;
-            case '\'':
-                escaped += "&apos;";
-                break;
-            default:
-                escaped += character;
-        }
-    }
-    return escaped;
-}
-
 std::string throughput_chart_svg(const BenchResults& results, const std::string& subtitle) {
     // The panels (rows: modes, columns: thread pairs), the capacities and the value range.
     std::vector<std::string> modes;
@@ -160,7 +136,7 @@ std::string throughput_chart_svg(const BenchResults& results, const std::string&
         << "font-weight=\"bold\">Queue throughput vs capacity (median items/s, log scales; "
         << "ratios matter, not absolute figures)</text>\n";
     svg << "<text x=\"" << number(kLeftMargin) << "\" y=\"44\" fill=\"#555\">"
-        << xml_escape(subtitle) << "</text>\n";
+        << xml_escaped(subtitle, true) << "</text>\n";
 
     for (std::size_t row = 0; row < modes.size(); ++row) {
         for (std::size_t column = 0; column < pairs.size(); ++column) {
@@ -168,12 +144,13 @@ std::string throughput_chart_svg(const BenchResults& results, const std::string&
             const double left =
                 kLeftMargin + static_cast<double>(column) * (kPanelWidth + kPanelGapX);
             const double top = kTopMargin + static_cast<double>(row) * (kPanelHeight + kPanelGapY);
-            svg << "<g class=\"panel\" data-mode=\"" << xml_escape(panel.mode)
+            svg << "<g class=\"panel\" data-mode=\"" << xml_escaped(panel.mode, true)
                 << "\" data-threads=\"" << panel.producers << "x" << panel.consumers << "\">\n";
             svg << "<text x=\"" << number(left) << "\" y=\"" << number(top - 8)
-                << "\" font-weight=\"bold\">" << xml_escape(panel.mode) << ", " << panel.producers
-                << " producer" << (panel.producers == 1 ? "" : "s") << " / " << panel.consumers
-                << " consumer" << (panel.consumers == 1 ? "" : "s") << "</text>\n";
+                << "\" font-weight=\"bold\">" << xml_escaped(panel.mode, true) << ", "
+                << panel.producers << " producer" << (panel.producers == 1 ? "" : "s") << " / "
+                << panel.consumers << " consumer" << (panel.consumers == 1 ? "" : "s")
+                << "</text>\n";
             svg << "<rect x=\"" << number(left) << "\" y=\"" << number(top) << "\" width=\""
                 << number(kPanelWidth) << "\" height=\"" << number(kPanelHeight)
                 << "\" fill=\"none\" stroke=\"#999\"/>\n";
@@ -221,7 +198,7 @@ std::string throughput_chart_svg(const BenchResults& results, const std::string&
                 if (points.empty()) {
                     continue;
                 }
-                svg << "<polyline data-implementation=\"" << xml_escape(implementation.id)
+                svg << "<polyline data-implementation=\"" << xml_escaped(implementation.id, true)
                     << "\" points=\"" << points << "\" fill=\"none\" stroke=\"" << colour
                     << "\" stroke-width=\"" << (baseline ? 3 : 1.5) << "\"/>\n"
                     << marks.str();
@@ -241,7 +218,8 @@ std::string throughput_chart_svg(const BenchResults& results, const std::string&
             << kColours[index % kColours.size()] << "\" stroke-width=\""
             << (implementation.id == results.baseline ? 3 : 1.5) << "\"/>\n";
         svg << "<text x=\"" << number(kLeftMargin + 32) << "\" y=\"" << number(y) << "\">"
-            << xml_escape(implementation.id) << ": " << xml_escape(implementation.title)
+            << xml_escaped(implementation.id, true) << ": "
+            << xml_escaped(implementation.title, true)
             << (implementation.id == results.baseline ? " (baseline)" : "") << "</text>\n";
     }
     svg << "</svg>\n";

@@ -27,9 +27,6 @@ struct LogAxis {
 /// "1", "10", "100", "1k", ..., "100M", "1G": the label of the decade 10^exponent.
 std::string decade_label(int exponent);
 
-/// `text` with &, <, >, " and ' written as XML entities.
-std::string xml_escape(const std::string& text);
-
 /// The SVG document: a title and `subtitle` (e.g. the date and machine), a panel per (mode,
 /// producers/consumers) of `results.configs` (rows: modes; columns: thread pairs) with
 /// capacity on a logarithmic x axis and median items/s on the shared logarithmic y axis, one

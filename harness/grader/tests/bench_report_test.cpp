@@ -7,6 +7,7 @@
 #include "bench_report.hpp"
 #include "bench_results.hpp"
 #include "file_contents.hpp"
+#include "junit_report.hpp"
 #include "throughput_chart.hpp"
 
 namespace pclab::grader {
@@ -173,7 +174,7 @@ TEST(ThroughputChart, OneLinePerMeasuredImplementationPerPanelAndEscapedText) {
     EXPECT_TRUE(contains(svg, "a&lt;b &amp; &quot;c&quot;"));
     EXPECT_TRUE(contains(svg, "subtitle &lt;x&gt;"));
     EXPECT_FALSE(contains(svg, "a<b"));
-    EXPECT_EQ(xml_escape("<'&'>"), "&lt;&apos;&amp;&apos;&gt;");
+    EXPECT_EQ(xml_escaped("<'&'>", true), "&lt;&apos;&amp;&apos;&gt;");
 }
 
 }  // namespace
