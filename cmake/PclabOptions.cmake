@@ -16,6 +16,9 @@ set(PCLAB_IMPLS "all" CACHE STRING
 set_property(CACHE PCLAB_IMPLS PROPERTY STRINGS all student)
 
 option(PCLAB_BUILD_GRADER "Build the grader and its unit tests (off in sanitizer trees)" ON)
+option(PCLAB_UNITY_BUILD
+       "Compile each lab test and exploration program as one translation unit: a submission recompiles them all, and parsing the lab's headers once per program instead of once per file is most of that time"
+       ON)
 option(PCLAB_WARNINGS_AS_ERRORS "Treat warnings in the kit's own code as errors" ON)
 option(PCLAB_BUILD_BENCH
        "Build pclab-queue-bench, the queue throughput benchmark of ./pclab bench (on in the release preset; needs libbenchmark-dev)"

@@ -39,12 +39,12 @@ using lab04_explore::TaskBooks;
 
 constexpr int kJoiners = 2;
 constexpr int kWorkers = 2;  // consumers; each gets exactly one number, so none needs a stop
-constexpr int kNumbers = kWorkers;
+constexpr int kNumbersPut = kWorkers;
 
 void two_joiners_wait_for_two_consumers() {
     pclab::Queue<int> queue;
-    TaskBooks books(kNumbers);
-    for (int number = 0; number < kNumbers; ++number) {
+    TaskBooks books(kNumbersPut);
+    for (int number = 0; number < kNumbersPut; ++number) {
         queue.put(number);  // every put returns before anyone joins
     }
 
