@@ -153,6 +153,7 @@ StudentResult grade_student(const BatchOptions& options, const fs::path& self,
     // The child builds trees (test programs of tens of MiB) and sets its own, lower limits on
     // every check it runs.
     spec.limits.file_size_bytes = std::size_t{1} << 40;
+    spec.stops_its_children_on_sigterm = true;
     const ProcessOutcome outcome = run_isolated(spec);
     student.wall = outcome.wall;
 

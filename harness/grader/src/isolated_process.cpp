@@ -39,6 +39,106 @@ constexpr std::chrono::milliseconds drain_grace{200};
 // Without a pidfd the child's exit is noticed at this period at worst.
 constexpr std::chrono::milliseconds exit_check_interval{20};
 
+// The children run_isolated() is running, for the interrupt handler: a slot holds a child's
+// pid (also its process group id), negated for a child that stops its own children on SIGTERM,
+// or 0. Lock-free atomics are all a signal handler may touch. More children than this at once
+// would be a grader far beyond --jobs; the surplus is simply not tracked.
+constexpr std::size_t tracked_children_capacity = 256;
+std::array<std::atomic<pid_t>, tracked_children_capacity> running_children{};
+static_assert(std::atomic<pid_t>::is_always_lock_free);
+
+// Threads between fork() and putting the child in running_children. The handler waits for
+// them (a thread in that window has the interrupt signals blocked, so it is never the one
+// running the handler): otherwise a child forked just before the signal would be missed.
+std::atomic<int> forks_in_flight{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+// How long an interrupted grader waits for a child grader to stop its own children.
+constexpr int graceful_stop_ticks = 250;
+constexpr long graceful_stop_tick_ns = 20'000'000;  // 250 × 20 ms = 5 s
+
+/// The signals stop_children_when_interrupted() handles, blocked in this thread while it lives.
+class InterruptsBlocked {
+  public:
+    InterruptsBlocked() {
+        sigset_t interrupts;
+        sigemptyset(&interrupts);
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+            sigaddset(&interrupts, signal);
+        }
+        ::pthread_sigmask(SIG_BLOCK, &interrupts, &previous_);
+    }
+    InterruptsBlocked(const InterruptsBlocked&) = delete;
+    InterruptsBlocked& operator=(const InterruptsBlocked&) = delete;
+    ~InterruptsBlocked() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+  private:
+    sigset_t previous_{};
+};
+
+/// Keeps a child in running_children while it runs (the slot is freed when this ends).
+class RunningChildSlot {
+  public:
+    RunningChildSlot(pid_t pid, bool stops_its_children) {
+        const pid_t entry = stops_its_children ? -pid : pid;
+        for (std::size_t i = 0; i < running_children.size(); ++i) {
+            pid_t free_slot = 0;
+            if (running_children[i].compare_exchange_strong(free_slot, entry)) {
+                index_ = i;
+                return;
+            }
+        }
+    }
+    RunningChildSlot(const RunningChildSlot&) = delete;
+    RunningChildSlot& operator=(const RunningChildSlot&) = delete;
+    ~RunningChildSlot() {
+        if (index_ < running_children.size()) {
+            running_children[index_].store(0);
+        }
+    }
+
+  private:
+    std::size_t index_ = running_children.size();
+};
+
+// Async-signal-safe from here to the end: kill, waitpid, nanosleep, signal, raise.
+extern "C" void stop_children_and_die(int signal) {
+    for (int tick = 0; forks_in_flight.load() > 0 && tick < graceful_stop_ticks; ++tick) {
+        const timespec pause{0, graceful_stop_tick_ns / 20};  // a fork takes microseconds
+        ::nanosleep(&pause, nullptr);
+    }
+    bool waiting_for_graceful = false;
+    for (auto& slot : running_children) {
+        const pid_t entry = slot.load();
+        if (entry > 0) {
+            ::kill(-entry, SIGKILL);
+        } else if (entry < 0) {
+            ::kill(entry, SIGTERM);  // a negative pid names the group
+            waiting_for_graceful = true;
+        }
+    }
+    for (int tick = 0; waiting_for_graceful && tick < graceful_stop_ticks; ++tick) {
+        const timespec pause{0, graceful_stop_tick_ns};
+        ::nanosleep(&pause, nullptr);
+        waiting_for_graceful = false;
+        for (auto& slot : running_children) {
+            const pid_t entry = slot.load();
+            // 0: still running. Reaped here or by the thread that ran it (-1): it is gone.
+            if (entry < 0 && ::waitpid(-entry, nullptr, WNOHANG) == 0) {
+                waiting_for_graceful = true;
+            }
+        }
+    }
+    for (auto& slot : running_children) {
+        const pid_t entry = slot.load();
+        if (entry < 0) {
+            ::kill(entry, SIGKILL);
+        }
+    }
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);  // delivered when the handler returns: the grader dies of it
+}
+
 std::string system_error_text(int error) {
     return std::error_code(error, std::system_category()).message();
 }
@@ -434,6 +534,22 @@ bool others_may_execute(const std::string& program) {
 // once, by a child that tries.
 }  // namespace
 
+void stop_children_when_interrupted() {
+    struct sigaction action {};
+    action.sa_handler = stop_children_and_die;
+    sigemptyset(&action.sa_mask);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        sigaddset(&action.sa_mask, signal);  // a second Ctrl-C waits for the first to finish
+    }
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction previous {};
+        // A signal the grader was started with ignored (nohup) stays ignored.
+        if (::sigaction(signal, nullptr, &previous) == 0 && previous.sa_handler != SIG_IGN) {
+            ::sigaction(signal, &action, nullptr);
+        }
+    }
+}
+
 bool own_user_available() {
     static const bool possible = [] {
         if (::geteuid() != 0) {
@@ -574,8 +690,12 @@ ProcessOutcome run_isolated(const ProcessSpec& spec) {
     }
     outcome.own_user = own_user.has_value();
 
+    // From the fork until the child is tracked, an interrupt waits (see forks_in_flight).
+    std::optional<InterruptsBlocked> interrupts_blocked(std::in_place);
+    forks_in_flight.fetch_add(1);
     const pid_t pid = ::fork();
     if (pid < 0) {
+        forks_in_flight.fetch_sub(1);
         return fail_to_start("fork: " + system_error_text(errno));
     }
     if (pid == 0) {
@@ -588,6 +708,9 @@ ProcessOutcome run_isolated(const ProcessSpec& spec) {
     // Both sides set the group so that it exists before the parent may signal it; EACCES after
     // the child's exec is harmless.
     ::setpgid(pid, pid);
+    const RunningChildSlot tracked(pid, spec.stops_its_children_on_sigterm);
+    forks_in_flight.fetch_sub(1);
+    interrupts_blocked.reset();
     dev_null.reset();
     if (secret_pipe) {
         secret_pipe->read_end.reset();

@@ -61,6 +61,10 @@ struct ProcessSpec {
     /// Empty: the grader's working directory.
     std::filesystem::path working_directory;
     ProcessLimits limits;
+    /// The child is a grader (or the kit's driver running one), which stops its own children
+    /// when it gets SIGTERM. An interrupted grader sends it SIGTERM and waits for it to exit,
+    /// where any other child gets SIGKILL: SIGKILL would leave the grandchildren running.
+    bool stops_its_children_on_sigterm = false;
 };
 
 enum class ProcessEnd { exited, signalled, timed_out, memory_exceeded, failed_to_start };
@@ -106,6 +110,21 @@ struct ProcessOutcome {
 /// Requires: spec.argv is not empty (otherwise failed_to_start).
 /// Thread-safe: several threads may run processes at once. Blocks until the child is gone.
 ProcessOutcome run_isolated(const ProcessSpec& spec);
+
+/// Makes SIGINT, SIGTERM and SIGHUP stop every child that run_isolated() is running before
+/// the grader dies of the signal. Those children live in process groups of their own, so a
+/// Ctrl-C at the terminal (or a CI job cancelled with SIGTERM) reaches the grader alone; without
+/// this an interrupted batch would leave its builds and checks running.
+///
+/// On the signal: each running child's group gets SIGKILL, except children with
+/// stops_its_children_on_sigterm, which get SIGTERM and up to 5 s to exit (they stop their own
+/// children the same way) before their group gets SIGKILL too. Then the grader dies of the
+/// signal, as it would have without this, so its parent sees the same status.
+///
+/// Not covered: a process that left its group with setsid() (with own_user, the end of a normal
+/// run kills those; an interrupt does not), and a child forked in the instant the signal arrives.
+/// Call once, early in main(), before any thread starts.
+void stop_children_when_interrupted();
 
 /// True when runs can have a user of their own (ProcessLimits::own_user): the grader is root in
 /// the initial user namespace (root inside `unshare -r` cannot become an unmapped uid). Probed

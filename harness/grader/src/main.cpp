@@ -17,6 +17,7 @@
 #include "fairness_command.hpp"
 #include "grade_command.hpp"
 #include "gradescope_package.hpp"
+#include "isolated_process.hpp"
 #include "kit_commands.hpp"
 #include "rates_command.hpp"
 #include "student_release.hpp"
@@ -52,6 +53,7 @@ bool parse_seed(const std::string& text, const char* command, std::optional<std:
 
 int main(int argc, char** argv) {
     namespace grader = pclab::grader;
+    grader::stop_children_when_interrupted();
     CLI::App app{"pclab: producer-consumer labs and their grader"};
     app.require_subcommand(1);
     std::filesystem::path root = default_root();

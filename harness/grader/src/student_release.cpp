@@ -347,6 +347,7 @@ Step verify_stubs_score_zero(const fs::path& kit, const fs::path& scratch,
     spec.limits.timeout = kGradeTimeout;
     spec.limits.output_cap_bytes = std::size_t{16} << 20;
     spec.limits.file_size_bytes = std::size_t{1} << 40;
+    spec.stops_its_children_on_sigterm = true;
     echo_command(spec.argv);
     const ProcessOutcome outcome = run_isolated(spec);
     const std::string took = seconds_text(outcome.wall);
