@@ -101,9 +101,13 @@ std::string replay_command(const GradeOptions& options, const Lab& lab, const Ch
 // the other builds are skipped unless every build is wanted (`./pclab rates` measures each
 // technique) — a racy variant's plain run often hangs until its timeout (measured: lab 02's
 // no_synchronisation, 5 min of grading, 4.8 of them in three plain runs waiting to be killed).
+//
+// A run that ends as `deadlock` after the machine has become much slower than the timeout scale
+// assumed is repeated at the new scale (rerun_at_new_scale); the new scale then serves the
+// checks that follow. Not when the scale was given (--timeout-scale): that is a choice.
 CheckResult grade_check(const GradeOptions& options, const Lab& lab, const CheckSpec& check,
                         const Implementation& impl, const std::map<std::string, BuildTree>& trees,
-                        std::uint64_t seed, double timeout_scale) {
+                        std::uint64_t seed, double& timeout_scale) {
     CheckResult result;
     result.name = check.name;
     result.explains = check.explains;
@@ -142,7 +146,20 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
                 lab.id, options.impl, options.replay_in_kit ? std::nullopt : options.submission);
         }
         std::cerr << "  " << check.name << " [" << flavour << "] ... " << std::flush;
-        const CheckRun run = run_check(request);
+        CheckRun run = run_check(request);
+        if (!run.verdict.passed && run.verdict.category == Category::deadlock &&
+            !options.timeout_scale) {
+            const MachineCalibration now = calibrate_machine();
+            if (rerun_at_new_scale(timeout_scale, now.timeout_scale)) {
+                std::cerr << "deadlock at timeouts x" << timeout_scale
+                          << ", but the machine has slowed down since (reference workload "
+                          << now.measured.count() / 1000 << " ms): again at x" << now.timeout_scale
+                          << " ... " << std::flush;
+                timeout_scale = now.timeout_scale;
+                request.timeout_scale = timeout_scale;
+                run = run_check(request);
+            }
+        }
         result.explore_statistics.insert(result.explore_statistics.end(),
                                          run.explore_statistics.begin(),
                                          run.explore_statistics.end());
@@ -347,6 +364,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
                   << " ms on the reference machine): check timeouts x" << run.timeout_scale << '\n';
     }
     std::cerr << "pclab grade: seed " << run.seed << ", implementation " << options.impl << '\n';
+    double timeout_scale = run.timeout_scale;  // raised when the machine slows down mid-run
     for (const Lab* lab : labs) {
         const Implementation impl = implementation_for(*lab, options.impl);
         const std::vector<const CheckSpec*> checks = selected_checks(*lab, options);
@@ -481,7 +499,7 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
 
         for (const CheckSpec* check : checks) {
             lab_result.checks.push_back(
-                grade_check(options, *lab, *check, impl, trees, run.seed, run.timeout_scale));
+                grade_check(options, *lab, *check, impl, trees, run.seed, timeout_scale));
         }
         run.labs.push_back(std::move(lab_result));
     }

@@ -64,6 +64,10 @@ double timeout_scale_for(std::chrono::microseconds measured) {
     return std::clamp(ratio, 1.0, kMaxTimeoutScale);
 }
 
+bool rerun_at_new_scale(double used_scale, double measured_scale) {
+    return measured_scale >= used_scale * kSlowdownWorthARerun;
+}
+
 MachineCalibration calibrate_machine() {
     std::array<std::chrono::microseconds, 3> runs{};
     for (auto& run : runs) {

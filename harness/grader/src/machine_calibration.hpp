@@ -32,4 +32,17 @@ MachineCalibration calibrate_machine();
 /// kMaxTimeoutScale.
 double timeout_scale_for(std::chrono::microseconds measured);
 
+/// A run that ended as `deadlock` is measured again only when the machine, measured anew, has
+/// become at least this much slower than the scale the run had: below it, the difference is the
+/// workload's own noise, and a true deadlock is not worth a second timeout.
+inline constexpr double kSlowdownWorthARerun = 1.5;
+
+/// The rule for a check run that ended as `deadlock` (a watchdog or a timeout) at `used_scale`,
+/// with the machine now measured at `measured_scale`: true when the machine got slower by
+/// kSlowdownWorthARerun or more since the scale was set, so that the timeout, not the code, may
+/// have ended the run. The run is then repeated once, same seed, at `measured_scale`, and its
+/// verdict stands. A grading run lasts minutes, and the load of a shared runner changes within
+/// them; one measurement at the start cannot know.
+bool rerun_at_new_scale(double used_scale, double measured_scale);
+
 }  // namespace pclab::grader
