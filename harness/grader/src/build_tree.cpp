@@ -221,6 +221,36 @@ std::string first_compiler_error(const std::string& log,
     return fallback;
 }
 
+std::vector<std::string> labs_missing_from_tree(const std::string& cache_text,
+                                                const std::vector<std::string>& lab_ids) {
+    // The cache line: PCLAB_LABS:STRING=01;03 (the type may differ if set on a command line).
+    std::istringstream lines(cache_text);
+    std::string configured;
+    for (std::string line; std::getline(lines, line);) {
+        const auto colon = line.find(':');
+        const auto equals = line.find('=');
+        if (colon != std::string::npos && equals != std::string::npos && colon < equals &&
+            line.compare(0, colon, "PCLAB_LABS") == 0) {
+            configured = line.substr(equals + 1);
+        }
+    }
+    std::vector<std::string> missing;
+    if (configured.empty()) {
+        return missing;  // every lab
+    }
+    std::vector<std::string> defined;
+    std::istringstream ids(configured);
+    for (std::string id; std::getline(ids, id, ';');) {
+        defined.push_back(id);
+    }
+    for (const std::string& id : lab_ids) {
+        if (std::find(defined.begin(), defined.end(), id) == defined.end()) {
+            missing.push_back(id);
+        }
+    }
+    return missing;
+}
+
 std::string shell_quote(const std::string& text) {
     if (!text.empty() &&
         text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -76,6 +76,13 @@ std::string first_compiler_error(const std::string& log,
 std::string first_diagnostic_in(const std::string& log, const std::vector<std::string>& files,
                                 const std::vector<std::string>& strip_prefixes);
 
+/// The lab ids among `lab_ids` that a tree configured with `cache_text` (its CMakeCache.txt)
+/// defines no targets for: those outside a non-empty PCLAB_LABS. A kit tree a user configured
+/// for some labs only (`cmake --preset dev -DPCLAB_LABS=03`) cannot build the others, and
+/// grading one there would report the missing target as the student's compile error.
+std::vector<std::string> labs_missing_from_tree(const std::string& cache_text,
+                                                const std::vector<std::string>& lab_ids);
+
 /// `text` as one shell word: unchanged when it holds only characters no shell treats
 /// specially, otherwise in single quotes (an embedded `'` written as `'\''`).
 std::string shell_quote(const std::string& text);

@@ -351,6 +351,24 @@ int run_grading(const GradeOptions& options, GradingRun& run) {
                           << "); nothing was graded.\n";
                 return kCouldNotGrade;
             }
+            std::vector<std::string> lab_ids;
+            for (const Lab* lab : labs) {
+                lab_ids.push_back(lab->id);
+            }
+            const std::vector<std::string> missing = labs_missing_from_tree(
+                read_file(tree.binary_dir / "CMakeCache.txt").value_or(""), lab_ids);
+            if (!missing.empty()) {
+                std::string listed;
+                for (const std::string& id : missing) {
+                    listed += (listed.empty() ? "" : ", ") + id;
+                }
+                std::cerr << "pclab grade: the " << tree.preset << " build tree ("
+                          << tree.binary_dir.string()
+                          << ") is configured for some labs only (PCLAB_LABS), without lab "
+                          << listed << "; nothing was graded. Configure it for every lab:\n"
+                          << "  cmake --preset " << tree.preset << " -DPCLAB_LABS=\n";
+                return kCouldNotGrade;
+            }
         }
     }
 

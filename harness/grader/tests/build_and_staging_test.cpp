@@ -27,6 +27,24 @@ const std::string kSignatureLog =
     "/kit/labs/01-shared-results/result_list.hpp:20:22: note:   initializing argument 1 of "
     "'void pclab::ResultList::append(int64_t&)'\n";
 
+TEST(ConfiguredLabs, AnEmptyOrAbsentPclabLabsDefinesEveryLab) {
+    EXPECT_TRUE(labs_missing_from_tree("PCLAB_LABS:STRING=\n", {"01", "05"}).empty());
+    EXPECT_TRUE(labs_missing_from_tree("CMAKE_BUILD_TYPE:STRING=Debug\n", {"01"}).empty());
+}
+
+TEST(ConfiguredLabs, LabsOutsideAConfiguredListAreMissing) {
+    const std::string cache =
+        "PCLAB_LABS_HELP:INTERNAL=not this one\n"
+        "PCLAB_LABS:STRING=01;03\n"
+        "PCLAB_IMPLS:STRING=all\n";
+    EXPECT_EQ(labs_missing_from_tree(cache, {"01", "02", "03", "04"}),
+              (std::vector<std::string>{"02", "04"}));
+    EXPECT_TRUE(labs_missing_from_tree(cache, {"03"}).empty());
+    // Set on the command line without a type, the cache says UNINITIALIZED.
+    EXPECT_EQ(labs_missing_from_tree("PCLAB_LABS:UNINITIALIZED=06\n", {"03"}),
+              (std::vector<std::string>{"03"}));
+}
+
 TEST(CompilerLog, FirstErrorIsTheTestsAndTheStudentsLineIsFoundToo) {
     EXPECT_EQ(first_compiler_error(kSignatureLog, {"/kit/"}),
               "labs/01-shared-results/tests/concurrent_appends_test.cpp:59:41: error: cannot bind "
