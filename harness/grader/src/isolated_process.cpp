@@ -53,19 +53,28 @@ static_assert(std::atomic<pid_t>::is_always_lock_free);
 std::atomic<int> forks_in_flight{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-// How long an interrupted grader waits for a child grader to stop its own children.
+// How long an interrupted grader waits for a child grader to stop its own children, and at
+// most for a fork in flight (which takes microseconds).
 constexpr int graceful_stop_ticks = 250;
 constexpr long graceful_stop_tick_ns = 20'000'000;  // 250 × 20 ms = 5 s
+constexpr int fork_wait_ticks = 250;
+constexpr long fork_wait_tick_ns = 1'000'000;  // 250 × 1 ms
 
-/// The signals stop_children_when_interrupted() handles, blocked in this thread while it lives.
+// The signals that mean "stop" (stop_children_when_interrupted).
+sigset_t interrupt_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        sigaddset(&signals, signal);
+    }
+    return signals;
+}
+
+/// The interrupt signals, blocked in this thread while this lives.
 class InterruptsBlocked {
   public:
     InterruptsBlocked() {
-        sigset_t interrupts;
-        sigemptyset(&interrupts);
-        for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
-            sigaddset(&interrupts, signal);
-        }
+        const sigset_t interrupts = interrupt_signals();
         ::pthread_sigmask(SIG_BLOCK, &interrupts, &previous_);
     }
     InterruptsBlocked(const InterruptsBlocked&) = delete;
@@ -103,8 +112,8 @@ class RunningChildSlot {
 
 // Async-signal-safe from here to the end: kill, waitpid, nanosleep, signal, raise.
 extern "C" void stop_children_and_die(int signal) {
-    for (int tick = 0; forks_in_flight.load() > 0 && tick < graceful_stop_ticks; ++tick) {
-        const timespec pause{0, graceful_stop_tick_ns / 20};  // a fork takes microseconds
+    for (int tick = 0; forks_in_flight.load() > 0 && tick < fork_wait_ticks; ++tick) {
+        const timespec pause{0, fork_wait_tick_ns};
         ::nanosleep(&pause, nullptr);
     }
     bool waiting_for_graceful = false;
@@ -537,10 +546,7 @@ bool others_may_execute(const std::string& program) {
 void stop_children_when_interrupted() {
     struct sigaction action {};
     action.sa_handler = stop_children_and_die;
-    sigemptyset(&action.sa_mask);
-    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
-        sigaddset(&action.sa_mask, signal);  // a second Ctrl-C waits for the first to finish
-    }
+    action.sa_mask = interrupt_signals();  // a second Ctrl-C waits for the first to finish
     for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
         struct sigaction previous {};
         // A signal the grader was started with ignored (nohup) stays ignored.
