@@ -18,6 +18,7 @@
 
 #include "grader_run.hpp"
 #include "isolated_process.hpp"
+#include "scratch_directory.hpp"
 
 namespace {
 
@@ -29,6 +30,7 @@ using pclab::end_to_end::kRoot;
 using pclab::end_to_end::read_text;
 using pclab::end_to_end::run_grader;
 using pclab::grader::ProcessEnd;
+using pclab::grader::ScratchDirectory;
 
 // True when kRoot is the top directory of a git work tree (what `release` reads).
 bool kit_is_a_git_checkout() {
@@ -43,28 +45,6 @@ bool kit_is_a_git_checkout() {
     std::error_code error;
     return fs::equivalent(top, kRoot, error);
 }
-
-// A new empty directory under the system's temporary directory, removed with the object.
-class ScratchDirectory {
-  public:
-    explicit ScratchDirectory(const std::string& name) {
-        std::string pattern = (fs::temp_directory_path() / (name + "-XXXXXX")).string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("cannot create a scratch directory in /tmp");
-        }
-        path_ = pattern;
-    }
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 std::vector<fs::path> markdown_files_under(const fs::path& directory) {
     std::vector<fs::path> files;

@@ -14,34 +14,11 @@
 
 #include "file_contents.hpp"
 #include "isolated_process.hpp"
+#include "scratch_directory.hpp"
 
 namespace pclab::grader {
 namespace fs = std::filesystem;
 namespace {
-
-// Check programs write their GoogleTest report and any files of their own into a fresh
-// directory that is removed afterwards.
-class ScratchDirectory {
-  public:
-    ScratchDirectory() {
-        std::string pattern = (fs::temp_directory_path() / "pclab-check-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("cannot create a scratch directory in " +
-                                     fs::temp_directory_path().string());
-        }
-        path_ = pattern;
-    }
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 std::optional<nlohmann::json> parse_gtest_report(const std::optional<std::string>& text) {
     if (!text) {
@@ -115,7 +92,8 @@ CheckRun run_check(const CheckRunRequest& request) {
     const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(
         static_cast<double>(request.check->timeout_seconds) * 1000.0 * request.timeout_scale));
 
-    ScratchDirectory scratch;
+    // The GoogleTest report and any files of the check program's own go here.
+    const ScratchDirectory scratch("pclab-check");
     const fs::path report = scratch.path() / "gtest.json";
 
     ProcessSpec spec;

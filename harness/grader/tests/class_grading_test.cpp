@@ -25,6 +25,7 @@
 #include "gradebook_csv.hpp"
 #include "report_formats.hpp"
 #include "report_json_reading.hpp"
+#include "scratch_directory.hpp"
 
 namespace pclab::grader {
 namespace {
@@ -43,27 +44,6 @@ std::string read_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-
-// A fresh directory per test, removed afterwards.
-class ScratchDirectory {
-  public:
-    explicit ScratchDirectory(const std::string& name)
-        : path_(fs::temp_directory_path() /
-                ("pclab-class-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~ScratchDirectory() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Hand-made results of a class of four, graded on lab 01 (10 points) and lab 02 (8 points).
@@ -174,7 +154,7 @@ TEST(ClassRoster, StudentIdsAreSafeFileNames) {
 }
 
 TEST(ClassRoster, ListsStudentDirectoriesSortedAndSkipsTheRest) {
-    ScratchDirectory dir("roster");
+    const ScratchDirectory dir("pclab-class-roster");
     for (const char* name : {"carol", "alice", "a b", "a_b", ".git", "bob"}) {
         fs::create_directories(dir.path() / name);
     }
@@ -425,7 +405,7 @@ ClassResults shard_of(const ClassResults& all, const Shard& shard) {
 }
 
 TEST(ClassMerge, ShardsMergeIntoTheWholeClassOutput) {
-    ScratchDirectory dir("merge");
+    const ScratchDirectory dir("pclab-class-merge");
     const ClassResults all = sample_class();
     write_batch_output(shard_of(all, {0, 2}), dir.path() / "shard-0");
     write_batch_output(shard_of(all, {1, 2}), dir.path() / "shard-1");
@@ -450,7 +430,7 @@ TEST(ClassMerge, ShardsMergeIntoTheWholeClassOutput) {
 }
 
 TEST(ClassMerge, AMissingReportBecomesThatStudentsGradingError) {
-    ScratchDirectory dir("merge-missing");
+    const ScratchDirectory dir("pclab-class-merge-missing");
     write_batch_output(sample_class(), dir.path() / "all");
     fs::remove(dir.path() / "all" / "students" / "bob" / "report.json");
     const ClassResults read = read_class_output(dir.path() / "all");
@@ -462,7 +442,7 @@ TEST(ClassMerge, AMissingReportBecomesThatStudentsGradingError) {
 }
 
 TEST(ClassMerge, AStudentInTwoInputsIsTakenOnce) {
-    ScratchDirectory dir("merge-twice");
+    const ScratchDirectory dir("pclab-class-merge-twice");
     write_batch_output(sample_class(), dir.path() / "a");
     write_batch_output(sample_class(), dir.path() / "b");
     MergeOptions merge{{dir.path() / "a", dir.path() / "b"}, dir.path() / "out"};
@@ -471,7 +451,7 @@ TEST(ClassMerge, AStudentInTwoInputsIsTakenOnce) {
 }
 
 TEST(ClassMerge, WhatIsNoBatchOutputIsAUsageError) {
-    ScratchDirectory dir("merge-bad");
+    const ScratchDirectory dir("pclab-class-merge-bad");
     fs::create_directories(dir.path() / "empty");
     fs::create_directories(dir.path() / "other");
     std::ofstream(dir.path() / "other" / "summary.json") << R"({"score": 3})";
@@ -511,7 +491,7 @@ esac
 )sh";
 
 TEST(ClassGrading, ABrokenGradingIsRecordedAndTheBatchGoesOn) {
-    ScratchDirectory dir("batch");
+    const ScratchDirectory dir("pclab-class-batch");
     const fs::path grader = dir.path() / "stand-in-grader";
     std::ofstream(grader) << kStandInGrader;
     fs::permissions(grader, fs::perms::owner_all);
@@ -576,7 +556,7 @@ TEST(ClassGrading, ABrokenGradingIsRecordedAndTheBatchGoesOn) {
 }
 
 TEST(ClassGrading, UsageErrorsComeBeforeAnyGrading) {
-    ScratchDirectory dir("usage");
+    const ScratchDirectory dir("pclab-class-usage");
     BatchOptions options;
     options.root = PCLAB_SOURCE_DIR;
     options.output_dir = dir.path() / "out";
