@@ -128,6 +128,10 @@ void add_google_benchmark_runs(BenchResults& results, const nlohmann::json& outp
         add_implementation(
             results, {entry.value("id", ""), entry.value("title", ""), entry.value("rank", 0)});
     }
+    // The student release has no kit reference: ratios are then to the textbook buffer.
+    if (results.implementation(kKitReferenceId) == nullptr) {
+        results.baseline = kReleaseBaselineId;
+    }
     for (const nlohmann::json& run : output.at("benchmarks")) {
         if (run.value("run_type", "iteration") != "iteration") {
             continue;

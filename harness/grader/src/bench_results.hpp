@@ -58,8 +58,14 @@ class BenchFormatError : public std::runtime_error {
 };
 
 /// Everything measured in one run, keyed by implementation id and configuration.
+/// The kit's reference queue (labs 03-05), the baseline of every ratio when it was measured.
+inline constexpr std::string_view kKitReferenceId = "solution";
+/// The baseline instead when the benchmark program has no kit reference (the student release
+/// has no solutions/): the textbook semaphore buffer, a peer every build has.
+inline constexpr std::string_view kReleaseBaselineId = "textbook-sem";
+
 struct BenchResults {
-    std::string baseline = "solution";                 ///< ratios are to this implementation
+    std::string baseline{kKitReferenceId};             ///< ratios are to this implementation
     std::vector<BenchImplementation> implementations;  ///< by rank (then id); each id once
     std::vector<BenchConfig> configs;                  ///< every configuration seen, sorted
     std::map<std::pair<std::string, BenchConfig>, BenchCell> cells;
@@ -77,7 +83,8 @@ std::optional<std::pair<std::string, BenchConfig>> parse_bench_name(std::string_
 /// Adds the runs of pclab-queue-bench's `--benchmark_out_format=json` output: every entry with
 /// `run_type` "iteration" (aggregates are recomputed by summarise()), its `items_per_second`
 /// as one sample, or its `error_message` when `error_occurred`; the implementations from the
-/// context's `pclab_implementations`. Throws BenchFormatError naming what is missing.
+/// context's `pclab_implementations`, and the baseline: kReleaseBaselineId when they do not
+/// include kKitReferenceId. Throws BenchFormatError naming what is missing.
 void add_google_benchmark_runs(BenchResults& results, const nlohmann::json& output);
 
 /// Adds the runs of python_queue_pattern.py's JSON (its docstring has the format).

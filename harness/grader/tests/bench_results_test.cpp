@@ -130,6 +130,36 @@ TEST(BenchRecorded, WithoutTheBaselineThereAreNoRatios) {
     EXPECT_FALSE(results.cell("tbb", kPlain1x1Capacity1)->ratio.has_value());
 }
 
+// The student release's benchmark program has no kit reference (no solutions/): ratios are to
+// the textbook semaphore buffer instead of to nothing.
+TEST(BenchRecorded, WithoutTheKitReferenceRatiosAreToTheTextbookBuffer) {
+    const nlohmann::json output = {
+        {"context",
+         {{"pclab_implementations", R"([{"id": "textbook-sem", "title": "textbook", "rank": 10},)"
+                                    R"( {"id": "tbb", "title": "oneTBB", "rank": 11}])"}}},
+        {"benchmarks",
+         {{{"name", "textbook-sem/plain/1x1/1/manual_time"},
+           {"run_type", "iteration"},
+           {"items_per_second", 100.0}},
+          {{"name", "tbb/plain/1x1/1/manual_time"},
+           {"run_type", "iteration"},
+           {"items_per_second", 300.0}}}}};
+    BenchResults results;
+    add_google_benchmark_runs(results, output);
+    summarise(results);
+    EXPECT_EQ(results.baseline, "textbook-sem");
+    const BenchCell* tbb = results.cell("tbb", kPlain1x1Capacity1);
+    ASSERT_NE(tbb, nullptr);
+    ASSERT_TRUE(tbb->ratio.has_value());
+    EXPECT_DOUBLE_EQ(*tbb->ratio, 3.0);
+}
+
+TEST(BenchRecorded, WithTheKitReferenceItIsTheBaseline) {
+    BenchResults results;
+    add_google_benchmark_runs(results, recorded("google-benchmark.json"));
+    EXPECT_EQ(results.baseline, "solution");
+}
+
 TEST(BenchFormat, OutputsThatAreNotTheBenchmarksAreRefusedWithTheReason) {
     BenchResults results;
     EXPECT_THROW(add_google_benchmark_runs(results, nlohmann::json::object()), BenchFormatError);
