@@ -6,42 +6,13 @@
 
 #include "bench_report.hpp"
 #include "bench_results.hpp"
-#include "file_contents.hpp"
 #include "junit_report.hpp"
+#include "recorded_bench_run.hpp"
+#include "text_assertions.hpp"
 #include "throughput_chart.hpp"
 
 namespace pclab::grader {
 namespace {
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-    if (text.find(part) != std::string::npos) {
-        return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "no '" << part << "' in:\n" << text;
-}
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos;
-         at = text.find(part, at + part.size())) {
-        ++count;
-    }
-    return count;
-}
-
-nlohmann::json recorded(const std::string& name) {
-    const auto text = read_file(std::string(PCLAB_TEST_DATA_DIR) + "/bench/" + name);
-    EXPECT_TRUE(text.has_value()) << name;
-    return nlohmann::json::parse(text.value_or("null"));
-}
-
-BenchResults recorded_results() {
-    BenchResults results;
-    add_google_benchmark_runs(results, recorded("google-benchmark.json"));
-    add_python_runs(results, recorded("python.json"));
-    summarise(results);
-    return results;
-}
 
 BenchRecord a_record() {
     BenchRecord record;
@@ -83,7 +54,7 @@ TEST(BenchFormatting, RatesRatiosAndCells) {
 }
 
 TEST(BenchText, ConfigRowsImplementationColumnsFailuresAndTheNoiseWarning) {
-    const std::string text = bench_text(recorded_results(), a_record());
+    const std::string text = bench_text(recorded_bench_results(), a_record());
     EXPECT_TRUE(contains(text, "./pclab bench --items 2000 --repetitions 2 --min-time 0.01"));
     EXPECT_TRUE(contains(text, "P/C  capacity"));
     // Columns in rank order, the baseline first.
@@ -103,7 +74,7 @@ TEST(BenchText, ConfigRowsImplementationColumnsFailuresAndTheNoiseWarning) {
 }
 
 TEST(BenchMarkdown, PastableSectionWithCommandTablesAndImplementations) {
-    const std::string markdown = bench_markdown(recorded_results(), a_record());
+    const std::string markdown = bench_markdown(recorded_bench_results(), a_record());
     EXPECT_TRUE(contains(markdown,
                          "Measured 2026-11-30 01:11 UTC on x86_64, 2 hardware threads, "
                          "Some CPU, with\n\n    ./pclab bench --items 2000"));
@@ -117,9 +88,10 @@ TEST(BenchMarkdown, PastableSectionWithCommandTablesAndImplementations) {
 }
 
 TEST(BenchJson, SummaryPerCellWithRatiosErrorsAndTheRawOutputs) {
-    const BenchResults results = recorded_results();
-    const nlohmann::json raw = recorded("google-benchmark.json");
-    const nlohmann::json json = bench_json(results, a_record(), raw, recorded("python.json"));
+    const BenchResults results = recorded_bench_results();
+    const nlohmann::json raw = recorded_bench_output("google-benchmark.json");
+    const nlohmann::json json =
+        bench_json(results, a_record(), raw, recorded_bench_output("python.json"));
     EXPECT_EQ(json.at("baseline"), "solution");
     EXPECT_EQ(json.at("items"), 2000);
     EXPECT_EQ(json.at("machine").at("hardware_threads"), 2);
@@ -158,7 +130,7 @@ TEST(ThroughputChart, LogAxisOverWholeDecades) {
 }
 
 TEST(ThroughputChart, OneLinePerMeasuredImplementationPerPanelAndEscapedText) {
-    BenchResults results = recorded_results();
+    BenchResults results = recorded_bench_results();
     for (BenchImplementation& implementation : results.implementations) {
         if (implementation.id == "tbb") {
             implementation.title = "a<b & \"c\"";

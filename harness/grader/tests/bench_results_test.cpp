@@ -8,26 +8,10 @@
 #include <cmath>
 #include <string>
 
-#include "file_contents.hpp"
+#include "recorded_bench_run.hpp"
 
 namespace pclab::grader {
 namespace {
-
-nlohmann::json recorded(const std::string& name) {
-    const auto text = read_file(std::string(PCLAB_TEST_DATA_DIR) + "/bench/" + name);
-    EXPECT_TRUE(text.has_value()) << name;
-    return nlohmann::json::parse(text.value_or("null"));
-}
-
-// The recorded run: solution, a duplicating student queue and tbb at plain 1x1 capacity 1 and
-// 16 (2 repetitions of 2000 items each), and Python at the same configurations.
-BenchResults recorded_results() {
-    BenchResults results;
-    add_google_benchmark_runs(results, recorded("google-benchmark.json"));
-    add_python_runs(results, recorded("python.json"));
-    summarise(results);
-    return results;
-}
 
 const BenchConfig kPlain1x1Capacity1{"plain", 1, 1, 1};
 const BenchConfig kPlain1x1Capacity16{"plain", 1, 1, 16};
@@ -63,7 +47,7 @@ TEST(BenchMedian, MiddleValueOrMeanOfTheMiddleTwo) {
 }
 
 TEST(BenchRecorded, ImplementationsInRankOrderAndOnlyTheMeasuredOnes) {
-    const BenchResults results = recorded_results();
+    const BenchResults results = recorded_bench_results();
     std::vector<std::string> ids;
     for (const BenchImplementation& implementation : results.implementations) {
         ids.push_back(implementation.id);
@@ -76,7 +60,7 @@ TEST(BenchRecorded, ImplementationsInRankOrderAndOnlyTheMeasuredOnes) {
 }
 
 TEST(BenchRecorded, MedianAndSpreadOfTheRepetitionsNotOfGoogleBenchmarksAggregates) {
-    const BenchResults results = recorded_results();
+    const BenchResults results = recorded_bench_results();
     const BenchCell* solution = results.cell("solution", kPlain1x1Capacity1);
     ASSERT_NE(solution, nullptr);
     // The two repetitions (the file also holds mean/median/stddev/cv aggregate entries).
@@ -95,7 +79,7 @@ TEST(BenchRecorded, MedianAndSpreadOfTheRepetitionsNotOfGoogleBenchmarksAggregat
 }
 
 TEST(BenchRecorded, RatiosAreToTheBaselineAtTheSameConfiguration) {
-    const BenchResults results = recorded_results();
+    const BenchResults results = recorded_bench_results();
     const BenchCell* tbb = results.cell("tbb", kPlain1x1Capacity1);
     ASSERT_NE(tbb, nullptr);
     ASSERT_TRUE(tbb->ratio.has_value());
@@ -111,7 +95,7 @@ TEST(BenchRecorded, RatiosAreToTheBaselineAtTheSameConfiguration) {
 }
 
 TEST(BenchRecorded, AFailedImplementationKeepsItsMessageAndHasNoRatio) {
-    const BenchResults results = recorded_results();
+    const BenchResults results = recorded_bench_results();
     const BenchCell* student = results.cell("student", kPlain1x1Capacity16);
     ASSERT_NE(student, nullptr);
     EXPECT_TRUE(student->samples.empty());
@@ -124,7 +108,7 @@ TEST(BenchRecorded, AFailedImplementationKeepsItsMessageAndHasNoRatio) {
 TEST(BenchRecorded, WithoutTheBaselineThereAreNoRatios) {
     BenchResults results;
     results.baseline = "absent";
-    add_google_benchmark_runs(results, recorded("google-benchmark.json"));
+    add_google_benchmark_runs(results, recorded_bench_output("google-benchmark.json"));
     summarise(results);
     ASSERT_NE(results.cell("tbb", kPlain1x1Capacity1), nullptr);
     EXPECT_FALSE(results.cell("tbb", kPlain1x1Capacity1)->ratio.has_value());
@@ -156,14 +140,14 @@ TEST(BenchRecorded, WithoutTheKitReferenceRatiosAreToTheTextbookBuffer) {
 
 TEST(BenchRecorded, WithTheKitReferenceItIsTheBaseline) {
     BenchResults results;
-    add_google_benchmark_runs(results, recorded("google-benchmark.json"));
+    add_google_benchmark_runs(results, recorded_bench_output("google-benchmark.json"));
     EXPECT_EQ(results.baseline, "solution");
 }
 
 TEST(BenchFormat, OutputsThatAreNotTheBenchmarksAreRefusedWithTheReason) {
     BenchResults results;
     EXPECT_THROW(add_google_benchmark_runs(results, nlohmann::json::object()), BenchFormatError);
-    nlohmann::json foreign = recorded("google-benchmark.json");
+    nlohmann::json foreign = recorded_bench_output("google-benchmark.json");
     foreign["context"].erase("pclab_implementations");
     try {
         add_google_benchmark_runs(results, foreign);
@@ -171,7 +155,7 @@ TEST(BenchFormat, OutputsThatAreNotTheBenchmarksAreRefusedWithTheReason) {
     } catch (const BenchFormatError& error) {
         EXPECT_NE(std::string(error.what()).find("pclab_implementations"), std::string::npos);
     }
-    nlohmann::json renamed = recorded("google-benchmark.json");
+    nlohmann::json renamed = recorded_bench_output("google-benchmark.json");
     renamed["benchmarks"][0]["run_name"] = "solution/plain/one/1/manual_time";
     try {
         add_google_benchmark_runs(results, renamed);

@@ -26,19 +26,13 @@
 #include "report_formats.hpp"
 #include "report_json_reading.hpp"
 #include "scratch_directory.hpp"
+#include "text_assertions.hpp"
 
 namespace pclab::grader {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-    if (text.find(part) != std::string::npos) {
-        return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "the text does not contain '" << part << "':\n" << text;
-}
 
 std::string read_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

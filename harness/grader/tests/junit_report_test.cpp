@@ -12,6 +12,7 @@
 #include "isolated_process.hpp"
 #include "junit_report.hpp"
 #include "report_samples.hpp"
+#include "text_assertions.hpp"
 
 namespace pclab::grader {
 namespace {
@@ -19,15 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos;
-         at = text.find(part, at + part.size())) {
-        ++count;
-    }
-    return count;
-}
 
 TEST(XmlEscaping, EscapesTheFiveMarkupCharacters) {
     EXPECT_EQ(xml_escaped("<>&\"'", false), "&lt;&gt;&amp;&quot;&apos;");

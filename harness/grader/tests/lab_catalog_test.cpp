@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lab_catalog.hpp"
+#include "text_assertions.hpp"
 
 #ifndef PCLAB_TEST_DATA_DIR
 #error "PCLAB_TEST_DATA_DIR must name harness/grader/tests/data"
@@ -27,13 +28,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const fs::path kCatalogData = fs::path(PCLAB_TEST_DATA_DIR) / "catalog";
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-    if (text.find(part) != std::string::npos) {
-        return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 // The CatalogError message of loading `root`, or a test failure when it loads.
 std::string load_error(const fs::path& root) {

@@ -9,20 +9,13 @@
 
 #include "grading_run.hpp"
 #include "report_formats.hpp"
+#include "text_assertions.hpp"
 
 namespace pclab::grader {
 namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-    if (text.find(part) != std::string::npos) {
-        return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "the report does not contain '" << part << "':\n"
-                                         << text;
-}
 
 CheckResult passed(std::string name, int points) {
     CheckResult check;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sync_name_scan.hpp"
+#include "text_assertions.hpp"
 
 #ifndef PCLAB_SOURCE_DIR
 #error "PCLAB_SOURCE_DIR must name the repository root"
@@ -36,13 +37,6 @@ std::vector<std::string> names(std::string_view source) {
         result.push_back(use.name);
     }
     return result;
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-    if (text.find(part) != std::string::npos) {
-        return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "the text does not contain '" << part << "':\n" << text;
 }
 
 using Names = std::vector<std::string>;
