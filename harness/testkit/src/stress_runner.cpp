@@ -24,6 +24,14 @@ void StressRunner::add(std::string_view role, int count, const std::function<voi
     }
 }
 
+void StressRunner::add_observers(std::string_view role, int count,
+                                 const std::function<void(int)>& body) {
+    for (int index = 0; index < count; ++index) {
+        workers_.push_back(Worker{std::string(role) + " " + std::to_string(index),
+                                  [body, index] { body(index); }, ThreadKind::observer});
+    }
+}
+
 void StressRunner::on_first_exception(std::function<void()> release) {
     release_ = std::move(release);
 }
@@ -46,7 +54,7 @@ void StressRunner::run() {
 
     std::vector<std::unique_ptr<WatchedThread>> registrations;
     for (const Worker& worker : workers_) {
-        registrations.push_back(std::make_unique<WatchedThread>(worker.role));
+        registrations.push_back(std::make_unique<WatchedThread>(worker.role, worker.kind));
     }
 
     // Two-stage start. The latch: every thread exists before any body runs; waiting threads

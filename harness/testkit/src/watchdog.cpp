@@ -70,8 +70,16 @@ Watchdog::~Watchdog() {
 
 bool Watchdog::everyone_else_asleep() {
     const pid_t self = KernelThread::calling_thread().tid();
+    // Observers watch, and no thread waits for them (ThreadKind::observer), so whether they run
+    // says nothing about a deadlock. The list is a snapshot: a thread that stops being an
+    // observer just after it is left out of this one look, while the rule needs every look of
+    // a whole quiet window.
+    const std::vector<pid_t> observers = observer_thread_ids();
     std::vector<KernelThread> others = KernelThread::all_in_process();
-    std::erase_if(others, [self](const KernelThread& thread) { return thread.tid() == self; });
+    std::erase_if(others, [self, &observers](const KernelThread& thread) {
+        return thread.tid() == self ||
+               std::find(observers.begin(), observers.end(), thread.tid()) != observers.end();
+    });
     // wait_until_settled looks twice, 1 ms apart: a thread passing through a contended mutex
     // sleeps for microseconds; a thread in a deadlock stays asleep.
     constexpr auto kTwoLooks = std::chrono::milliseconds(5);
@@ -82,6 +90,7 @@ void Watchdog::wait_then_fire(std::chrono::steady_clock::time_point deadline) {
     using Clock = std::chrono::steady_clock;
     // The last time a look found some thread awake; quiet means asleep at every look since.
     auto last_seen_awake = Clock::now();
+    WatchdogRule rule = WatchdogRule::late;
     while (true) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -97,20 +106,23 @@ void Watchdog::wait_then_fire(std::chrono::steady_clock::time_point deadline) {
             last_seen_awake = Clock::now();
         } else if (Clock::now() - last_seen_awake >= kQuietWindow &&
                    time_since_progress() >= kQuietWindow) {
+            rule = WatchdogRule::everyone_asleep;
             break;  // nobody has run for the whole window, so nobody can wake anybody
         }
     }
     // Here: nobody stopped us, and the process is hung. Report and end it before the grader's
     // kill would silence it.
-    const std::string report = format_deadlock_report(time_since_progress());
+    const std::string report = format_deadlock_report(time_since_progress(), rule);
     std::fflush(stdout);  // GoogleTest's "[ RUN ]" line first, so the report follows it
     write_all(STDERR_FILENO, report);
     std::_Exit(kExitStatus);
 }
 
-std::string format_deadlock_report(std::chrono::milliseconds idle) {
+std::string format_deadlock_report(std::chrono::milliseconds idle, WatchdogRule rule) {
     std::string report =
-        "[pclab:deadlock] no progress for " + std::to_string(idle.count()) + " ms\n";
+        "[pclab:deadlock] no progress for " + std::to_string(idle.count()) +
+        (rule == WatchdogRule::everyone_asleep ? " ms, everyone asleep\n"
+                                               : " ms, 80% of the time budget used\n");
     for (const std::string& line : describe_watched_threads()) {
         report += line;
         report += '\n';

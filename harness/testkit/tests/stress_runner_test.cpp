@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pclab/errors.hpp"
+#include "pclab/testkit/kernel_thread.hpp"
 #include "pclab/testkit/thread_registry.hpp"
 
 namespace pclab::testkit {
@@ -117,6 +118,30 @@ TEST(StressRunner, RegistersEachWorkerUnderItsRole) {
         return line.rfind("  main: ", 0) == 0;
     }));
     EXPECT_TRUE(describe_watched_threads().empty()) << "registrations must end with run()";
+}
+
+// Observers run like any worker but are registered as observers: the watchdog finds their
+// threads, and only theirs, in observer_thread_ids().
+TEST(StressRunner, RegistersObserversAsObservers) {
+    const auto listed_as_observer = [] {
+        const pid_t self = KernelThread::calling_thread().tid();
+        const std::vector<pid_t> tids = observer_thread_ids();
+        return std::find(tids.begin(), tids.end(), self) != tids.end();
+    };
+    std::atomic<int> observers_listed{0};
+    std::atomic<int> workers_listed{0};
+    std::atomic<int> observers_run{0};
+    StressRunner runner;
+    runner.add("consumer", 2, [&](int) { workers_listed += listed_as_observer() ? 1 : 0; });
+    runner.add_observers("observer", 2, [&](int) {
+        ++observers_run;
+        observers_listed += listed_as_observer() ? 1 : 0;
+    });
+    runner.run();
+    EXPECT_EQ(observers_run.load(), 2);
+    EXPECT_EQ(observers_listed.load(), 2);
+    EXPECT_EQ(workers_listed.load(), 0);
+    EXPECT_TRUE(observer_thread_ids().empty()) << "registrations must end with run()";
 }
 
 TEST(StressRunner, RefusesToRunTwice) {

@@ -255,7 +255,10 @@ inline void run_traffic(pclab::Queue<TaggedItem>& queue, const TrafficPlan& plan
         }
         consumers_running.fetch_sub(1);
     });
-    runner.add("observer", plan.observers, [&](int) {
+    // Observers only read, and nobody waits for them: they stop once the consumers are done.
+    // Declared as such, they do not keep the watchdog from seeing a lost wake-up among the
+    // producers and consumers as the deadlock it is (after seconds, not at 80% of the budget).
+    runner.add_observers("observer", plan.observers, [&](int) {
         while (consumers_running.load() > 0 && !abandon.load()) {
             const pclab::testkit::ScopedActivity inside("Queue::qsize()");
             const std::size_t size = queue.qsize();

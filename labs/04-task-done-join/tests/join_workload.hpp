@@ -228,7 +228,9 @@ inline JoinRecord run_join_round(pclab::Queue<Item>& queue, const JoinPlan& plan
             queue.put(kStopItem);
         }
     });
-    runner.add("observer", plan.observers, [&](int) {
+    // Observers only read, and nobody waits for them: declared as such, they do not keep the
+    // watchdog from seeing a join or a get that sleeps for ever as the deadlock it is.
+    runner.add_observers("observer", plan.observers, [&](int) {
         const pclab::testkit::ScopedActivity inside(
             "calls of unfinished_tasks() and qsize(), until every joiner has returned");
         while (!round_over.load()) {

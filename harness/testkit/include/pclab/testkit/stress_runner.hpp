@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pclab/testkit/thread_registry.hpp"
+
 namespace pclab::testkit {
 
 /// @brief Runs a set of named workers (`producer 0`, `consumer 3`, ...) as threads that start
@@ -16,7 +18,8 @@ namespace pclab::testkit {
 ///
 /// run() guarantees:
 /// - every worker runs on its own pclab::thread, registered with the watchdog under its role
-///   (state `waiting to start`, `running`, then `finished`); the test thread is registered as
+///   (state `waiting to start`, `running`, then `finished`), as a ThreadKind::observer if it
+///   was added with add_observers(), else as a participant; the test thread is registered as
 ///   `main`, state `waiting for workers`;
 /// - no worker's body starts before every worker's thread exists and has woken up (they meet
 ///   at a std::latch, then at a brief spinning start line), so bodies start within microseconds
@@ -31,6 +34,7 @@ namespace pclab::testkit {
 /// StressRunner runner;
 /// runner.add("producer", 1, [&](int) { produce(queue, items); });
 /// runner.add("consumer", consumers, [&](int c) { consume(queue, c); });
+/// runner.add_observers("observer", 2, [&](int) { while (!done) { check(queue.qsize()); } });
 /// runner.on_first_exception([&] { queue.close(); });  // release the others
 /// runner.run();
 /// @endcode
@@ -48,6 +52,22 @@ class StressRunner {
     /// @param count how many workers (0 adds none).
     /// @param body what worker `i` does; receives `i`.
     void add(std::string_view role, int count, const std::function<void(int)>& body);
+
+    /// @brief Adds `count` observers named `<role> 0` ... `<role> <count-1>`: workers that only
+    ///        watch the code under test, registered as ThreadKind::observer.
+    ///
+    /// The watchdog's everyone-asleep rule then ignores them, so a run whose other workers all
+    /// sleep for ever (a lost wake-up) is reported after the quiet window even while the
+    /// observers keep polling, instead of at 80% of the budget. Their ScopedActivity markers
+    /// still name where they are in the report, but are not progress.
+    ///
+    /// Requires: `body` meets ThreadKind::observer's requirements: no other worker waits for
+    /// an observer, and each observer ends by itself soon after the others have finished (or
+    /// on_first_exception has released them).
+    /// @param role the common role, e.g. `observer`.
+    /// @param count how many observers (0 adds none).
+    /// @param body what observer `i` does; receives `i`.
+    void add_observers(std::string_view role, int count, const std::function<void(int)>& body);
 
     /// @brief Sets what to do, once, as soon as the first worker throws.
     ///
@@ -69,6 +89,7 @@ class StressRunner {
     struct Worker {
         std::string role;
         std::function<void()> body;
+        ThreadKind kind = ThreadKind::participant;
     };
     std::vector<Worker> workers_;
     std::function<void()> release_;

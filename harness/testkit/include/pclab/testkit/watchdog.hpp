@@ -7,17 +7,24 @@
 /// first and says who was stuck where. It fires at the earlier of
 ///
 /// - **everyone asleep**: for kQuietWindow nothing made progress (thread_registry.hpp) *and*
-///   every other thread of the process is asleep in the kernel. That is what a deadlock or a
-///   lost wake-up looks like from outside: nobody runs, so nobody can wake anybody. No test
-///   sleeps anywhere near that long (their measurement windows are 500 ms), and a thread that
-///   is merely slow, on a loaded machine, is runnable (`R`), not asleep; so correct code never
-///   trips it. It turns a 20-second check that hangs into a 4-second one.
-/// - **late**: 80% of the budget has passed (a thread spinning for ever is never asleep).
+///   every other thread of the process, observers aside, is asleep in the kernel. That is what
+///   a deadlock or a lost wake-up looks like from outside: nobody runs, so nobody can wake
+///   anybody. No test sleeps anywhere near that long (their measurement windows are 500 ms),
+///   and a thread that is merely slow, on a loaded machine, is runnable (`R`), not asleep; so
+///   correct code never trips it. It turns a 20-second check that hangs into a 4-second one.
+///   Observers (threads attached to a ThreadKind::observer registration) are left out, running
+///   or asleep, and what they do is not progress: they only watch the code under test and no
+///   other thread waits for them, so their running cannot wake anybody, and a test whose
+///   producers and consumers lost a wake-up while its observers keep reading qsize() is as
+///   hung as one without observers.
+/// - **late**: 80% of the budget has passed (a thread spinning for ever is never asleep; nor
+///   is a thread that polls without being declared an observer).
 ///
-/// The report:
+/// The report, whose first line ends with the rule that fired (`everyone asleep` or `80% of
+/// the time budget used`):
 ///
 /// @code
-/// [pclab:deadlock] no progress for 4210 ms
+/// [pclab:deadlock] no progress for 4210 ms, everyone asleep
 ///   main: waiting for workers
 ///   producer 0: finished
 ///   consumer 2: blocked in get()
@@ -32,6 +39,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -87,10 +95,18 @@ class Watchdog {
     std::thread timer_;
 };
 
+/// @brief Which of the watchdog's two rules fired (see the file comment).
+enum class WatchdogRule : std::uint8_t {
+    everyone_asleep,  ///< no progress for kQuietWindow, every non-observer thread asleep
+    late,             ///< kFireFraction of the budget has passed
+};
+
 /// @brief Returns the report the watchdog prints: the `[pclab:deadlock]` line, one line per
 ///        watched thread, then the footer.
 /// @param idle how long nothing has made progress.
-std::string format_deadlock_report(std::chrono::milliseconds idle);
+/// @param rule the rule that fired, named at the end of the first line: it tells a reader
+///        whether the threads were seen stuck (everyone asleep) or the time simply ran out.
+std::string format_deadlock_report(std::chrono::milliseconds idle, WatchdogRule rule);
 
 /// @brief Sets the lines printed after the thread lines (each ending in a newline).
 ///
