@@ -217,18 +217,18 @@ class Queue {
             : maxsize_(maxsize),
               slots_(maxsize == 0 ? kFirstSlots : std::min(maxsize, kFirstSlots)) {}
 
-        std::size_t size() const { return count_; }
-        bool empty() const { return count_ == 0; }
+        std::size_t size() const { return held_; }
+        bool empty() const { return held_ == 0; }
 
         // Appends `item`. Growing allocates before it moves anything, so a std::bad_alloc
         // leaves the ring as it was; a T whose move may throw is copied instead if it can be
         // (std::move_if_noexcept), as std::vector does.
         void push_back(T&& item) {
-            if (count_ == slots_.size()) {
+            if (held_ == slots_.size()) {
                 grow();
             }
-            slots_[index(count_)].emplace(std::move(item));
-            ++count_;
+            slots_[index(held_)].emplace(std::move(item));
+            ++held_;
         }
 
         // The oldest item. Requires: !empty().
@@ -238,7 +238,7 @@ class Queue {
         void pop_front() {
             slots_[head_].reset();
             head_ = index(1);
-            --count_;
+            --held_;
         }
 
         void clear() {
@@ -257,7 +257,7 @@ class Queue {
             const std::size_t doubled = slots_.size() * 2;
             std::vector<std::optional<T>> bigger(maxsize_ == 0 ? doubled
                                                                : std::min(doubled, maxsize_));
-            for (std::size_t i = 0; i < count_; ++i) {
+            for (std::size_t i = 0; i < held_; ++i) {
                 bigger[i].emplace(std::move_if_noexcept(*slots_[index(i)]));
             }
             slots_ = std::move(bigger);
@@ -266,8 +266,8 @@ class Queue {
 
         std::size_t maxsize_;  // 0: no limit on growth
         std::vector<std::optional<T>> slots_;
-        std::size_t head_ = 0;   // the oldest item's slot
-        std::size_t count_ = 0;  // items held, in slots head_, head_ + 1, ... (wrapping)
+        std::size_t head_ = 0;  // the oldest item's slot
+        std::size_t held_ = 0;  // items held, in slots head_, head_ + 1, ... (wrapping)
     };
 
     // How long a put or get may wait: the three forms of each share one body.
