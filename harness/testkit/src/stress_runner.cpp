@@ -19,16 +19,19 @@ void StressRunner::add(std::string role, std::function<void()> body) {
 }
 
 void StressRunner::add(std::string_view role, int count, const std::function<void(int)>& body) {
-    for (int index = 0; index < count; ++index) {
-        add(std::string(role) + " " + std::to_string(index), [body, index] { body(index); });
-    }
+    add_numbered(role, count, body, ThreadKind::participant);
 }
 
 void StressRunner::add_observers(std::string_view role, int count,
                                  const std::function<void(int)>& body) {
+    add_numbered(role, count, body, ThreadKind::observer);
+}
+
+void StressRunner::add_numbered(std::string_view role, int count,
+                                const std::function<void(int)>& body, ThreadKind kind) {
     for (int index = 0; index < count; ++index) {
         workers_.push_back(Worker{std::string(role) + " " + std::to_string(index),
-                                  [body, index] { body(index); }, ThreadKind::observer});
+                                  [body, index] { body(index); }, kind});
     }
 }
 

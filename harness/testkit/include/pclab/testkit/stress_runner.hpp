@@ -91,6 +91,10 @@ class StressRunner {
         std::function<void()> body;
         ThreadKind kind = ThreadKind::participant;
     };
+    // Adds `count` workers of `kind` named `<role> 0` ... `<role> <count-1>`.
+    void add_numbered(std::string_view role, int count, const std::function<void(int)>& body,
+                      ThreadKind kind);
+
     std::vector<Worker> workers_;
     std::function<void()> release_;
     std::size_t exceptions_thrown_ = 0;
