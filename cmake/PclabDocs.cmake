@@ -14,10 +14,10 @@ file(GLOB pclab_handouts CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/labs/*/README.
 list(SORT pclab_handouts)
 file(GLOB pclab_all_lab_headers CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/labs/*/*.hpp")
 list(SORT pclab_all_lab_headers)
-# Labs 03-05 hand out one pclab::Queue, each in its own queue.hpp with the same contract
+# Labs 03-06 hand out one pclab::Queue, each in its own queue.hpp with the same contract
 # comments (the docs test QueueContractCopies checks they agree). The reference documents the
-# first copy: given all three, Doxygen merges them into one class that lists every member
-# three times.
+# first copy: given all four, Doxygen merges them into one class that lists every member
+# four times.
 set(pclab_lab_headers "")
 set(pclab_queue_documented FALSE)
 foreach(header IN LISTS pclab_all_lab_headers)

@@ -1,4 +1,5 @@
-# pclab_add_lab(TESTS <test sources...> [EXPLORE <exploration sources...>] [DEMO <demo source>])
+# pclab_add_lab(TESTS <test sources...> [EXPLORE <exploration sources...>] [DEMO <demo source>]
+#               [OPTIMISED <sources...>])
 #
 # Called from labs/NN-slug/CMakeLists.txt. Reads the lab's lab.json (the one place where a lab
 # declares its student files, unsafe variants and checks) and defines, for every
@@ -12,7 +13,8 @@
 # them (each demo is built once per implementation, and those are most of a tree's demos).
 # Each implementation gets a generated include directory with one forwarding header per
 # student file, so tests and demos `#include "result_list.hpp"` and never know which
-# implementation they are built against. The solution's tests are also registered with ctest.
+# implementation they are built against. The solution's tests are also registered with ctest
+# (not those of a lab that borrows its tests; see below).
 #
 # The instructor's side is optional, so that the student release (`./pclab release`: no
 # solutions/, no hidden-checks/) configures, builds and tests:
@@ -23,8 +25,18 @@
 #   compiled into every implementation's test program, with the lab's tests/ directory on their
 #   include path so they can use the lab's test helpers. They are not part of the exploration
 #   program: the grader refuses a hidden check whose builds list `explore`.
+#
+# Sources may lie outside the lab directory (paths relative to it): a lab that re-grades an
+# earlier lab's properties lists that lab's test files instead of copying them. With
+# PCLAB_UNITY_BUILD, such a lab's borrowed TESTS and EXPLORE sources are compiled as one unity
+# source per directory they come from, and its own sources one translation unit each (the lending
+# labs' files need not compile together with each other's); every other lab program is one
+# translation unit.
+# OPTIMISED names sources among TESTS and DEMO that measure speed: they are compiled with -O2
+# whatever the build type (a Debug tree's -O0 code would be what is measured, not the design)
+# and without the precompiled header (which was built at the tree's own optimisation level).
 function(pclab_add_lab)
-    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "DEMO" "TESTS;EXPLORE")
+    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "DEMO" "TESTS;EXPLORE;OPTIMISED")
     if(NOT LAB_TESTS)
         message(FATAL_ERROR "pclab_add_lab: TESTS is required")
     endif()
@@ -41,6 +53,28 @@ function(pclab_add_lab)
     if(PCLAB_LABS AND NOT lab_id IN_LIST PCLAB_LABS)
         return()
     endif()
+    foreach(source IN LISTS LAB_OPTIMISED)
+        if(NOT source IN_LIST LAB_TESTS AND NOT source STREQUAL LAB_DEMO)
+            message(FATAL_ERROR "pclab_add_lab: OPTIMISED ${source} is neither in TESTS nor DEMO")
+        endif()
+    endforeach()
+    if(LAB_OPTIMISED)
+        set_source_files_properties(${LAB_OPTIMISED} PROPERTIES
+            COMPILE_OPTIONS "-O2" SKIP_PRECOMPILE_HEADERS ON)
+    endif()
+    set(lab_borrows FALSE)
+    foreach(source IN LISTS LAB_TESTS LAB_EXPLORE)
+        cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY "${lab_dir}" NORMALIZE
+                   OUTPUT_VARIABLE source_path)
+        cmake_path(IS_PREFIX lab_dir "${source_path}" NORMALIZE inside_lab)
+        if(NOT inside_lab)
+            cmake_path(GET source_path PARENT_PATH source_dir)
+            cmake_path(RELATIVE_PATH source_dir BASE_DIRECTORY "${PROJECT_SOURCE_DIR}")
+            string(MAKE_C_IDENTIFIER "${source_dir}" group)  # labs_03_bounded_queue_tests
+            set_source_files_properties(${source} PROPERTIES UNITY_GROUP "${group}")
+            set(lab_borrows TRUE)
+        endif()
+    endforeach()
 
     set(hidden_dir "${PROJECT_SOURCE_DIR}/hidden-checks/${lab_dirname}")
     set(LAB_HIDDEN_TESTS "")
@@ -76,12 +110,18 @@ function(pclab_add_lab)
             list(APPEND impl_files "${name}=${solution_dir}/${name}")
         endforeach()
         _pclab_add_impl(solution "${impl_files}")
-        add_test(NAME "${lab_slug}.solution" COMMAND pclab-${lab_slug}-solution-tests)
-        set_tests_properties("${lab_slug}.solution" PROPERTIES LABELS "lab;${lab_slug}")
-        if(TARGET pclab-${lab_slug}-solution-explore)
-            add_test(NAME "${lab_slug}.solution.explore" COMMAND pclab-${lab_slug}-solution-explore)
-            set_tests_properties("${lab_slug}.solution.explore" PROPERTIES
-                LABELS "lab;explore;${lab_slug}")
+        # A lab that borrows its tests re-runs programs whose solutions the lending labs' own
+        # ctest entries already cover; the kit's end-to-end tests grade its solution in full
+        # (every check, every build), so ctest does not run its programs a second time.
+        if(NOT lab_borrows)
+            add_test(NAME "${lab_slug}.solution" COMMAND pclab-${lab_slug}-solution-tests)
+            set_tests_properties("${lab_slug}.solution" PROPERTIES LABELS "lab;${lab_slug}")
+            if(TARGET pclab-${lab_slug}-solution-explore)
+                add_test(NAME "${lab_slug}.solution.explore"
+                         COMMAND pclab-${lab_slug}-solution-explore)
+                set_tests_properties("${lab_slug}.solution.explore" PROPERTIES
+                    LABELS "lab;explore;${lab_slug}")
+            endif()
         endif()
         set(others_dir "${solution_dir}")
     else()
@@ -160,8 +200,13 @@ endfunction()
 # the same templates. So names at file scope, anonymous namespaces included, must differ
 # between a program's files (a clash fails the kit's build at once). Compiler messages and
 # ThreadSanitizer reports still name the original files and lines.
+# A lab that borrows tests from several labs (given a UNITY_GROUP each by pclab_add_lab) gets
+# one unity source per lending lab instead, since those labs' files were never meant to share
+# a translation unit.
 function(_pclab_lab_unity target)
-    if(PCLAB_UNITY_BUILD)
+    if(PCLAB_UNITY_BUILD AND lab_borrows)
+        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_MODE GROUP)
+    elseif(PCLAB_UNITY_BUILD)
         set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
     endif()
 endfunction()

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -114,7 +115,16 @@ TEST_P(GradeUnsafeVariants, EachLosesPointsInItsDeclaredCategory) {
             for (const auto& check : run.report["labs"][0]["checks"]) {
                 if (check["status"] == "failed") {
                     categories.insert(check["category"].get<std::string>());
-                    EXPECT_FALSE(check["message"].get<std::string>().empty());
+                    const std::string message = check["message"].get<std::string>();
+                    EXPECT_FALSE(message.empty());
+                    // A performance check held back by the gate failed nothing of its own: its
+                    // message names the correctness checks to replay instead.
+                    constexpr std::string_view kHeldByGate =
+                        "performance points need every correctness check to pass; failed: ";
+                    if (message.starts_with(kHeldByGate)) {
+                        EXPECT_GT(message.size(), kHeldByGate.size()) << "no check named";
+                        continue;
+                    }
                     EXPECT_NE(check.value("replay", ""), "") << "a failure without a replay line";
                     if (check["builds"] == nlohmann::json::array({"explore"})) {
                         explore_categories.insert(check["category"].get<std::string>());

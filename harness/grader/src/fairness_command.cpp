@@ -14,6 +14,7 @@
 
 #include "grade_command.hpp"
 #include "grading_run.hpp"
+#include "lab_catalog.hpp"
 #include "measurement_record.hpp"
 
 namespace pclab::grader {
@@ -62,6 +63,28 @@ struct LabTally {
     int full_marks = 0;
     std::vector<std::string> lost;  ///< "run 7 (seed 7): check-name: category"
 };
+
+// The labs to grade a correct submission on: the ones asked for, or else every lab whose
+// student files the submission holds (in the kit's layout). An alternative need not cover every
+// lab — none is written for lab 06, whose one fast queue is the reference — and a lab it does
+// not cover would only lose points as `missing-file`, which says nothing about fairness.
+std::vector<std::string> labs_covered(const fs::path& root, const fs::path& submission,
+                                      const std::vector<std::string>& asked) {
+    if (!asked.empty()) {
+        return asked;
+    }
+    std::vector<std::string> covered;
+    for (const Lab& lab : LabCatalog::load(root).labs()) {
+        const bool holds_every_file = std::all_of(
+            lab.student_files.begin(), lab.student_files.end(), [&](const std::string& file) {
+                return fs::is_regular_file(submission / "labs" / lab.directory_name / file);
+            });
+        if (holds_every_file) {
+            covered.push_back(lab.id);
+        }
+    }
+    return covered;
+}
 
 double median(std::vector<double> values) {
     if (values.empty()) {
@@ -147,7 +170,9 @@ int measure_fairness(const FairnessOptions& options) {
         for (const CorrectImplementation& impl : impls) {
             GradeOptions grade;
             grade.root = options.root;
-            grade.labs = options.labs;
+            grade.labs = impl.submission
+                             ? labs_covered(options.root, *impl.submission, options.labs)
+                             : options.labs;
             grade.impl = impl.submission ? "student" : "solution";
             grade.submission = impl.submission;
             grade.seed = seed;

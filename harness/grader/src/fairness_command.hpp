@@ -20,7 +20,8 @@ struct FairnessOptions {
     /// spins on a core at normal priority); 0: an idle machine.
     int load = 1;
     /// Correct submissions graded beside the reference solution; empty: every directory under
-    /// solutions/alternatives/.
+    /// solutions/alternatives/. Unless `labs` names labs, each is graded on the labs whose
+    /// student files it holds (the alternatives cover labs 01-05, not lab 06).
     std::vector<std::filesystem::path> submissions;
     std::optional<std::filesystem::path> output;  ///< Markdown page; stdout when absent.
 };

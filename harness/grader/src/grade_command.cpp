@@ -114,6 +114,7 @@ CheckResult grade_check(const GradeOptions& options, const Lab& lab, const Check
     result.builds = check.builds;
     result.max_score = check.points;
     result.hidden = check.hidden;
+    result.gated_by_all = check.gated_by_all;
     const Clock::time_point start = Clock::now();
 
     std::vector<std::string> run_order;
@@ -213,6 +214,7 @@ void fail_every_check(LabResult& lab_result, const std::vector<const CheckSpec*>
         result.builds = check->builds;
         result.max_score = check->points;
         result.hidden = check->hidden;
+        result.gated_by_all = check->gated_by_all;
         result.category = category;
         result.message = message;
         lab_result.checks.push_back(result);

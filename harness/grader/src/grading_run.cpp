@@ -15,8 +15,19 @@ std::string LabResult::error_category() const {
     return lab_error_category.empty() ? "assertion" : lab_error_category;
 }
 
+bool LabResult::gate_open() const {
+    return std::all_of(checks.begin(), checks.end(), [this](const CheckResult& check) {
+        return check.gated_by_all || counts_as_passed(check);
+    });
+}
+
+bool LabResult::held_by_gate(const CheckResult& check) const {
+    return check.gated_by_all && check.passed && !has_error() && !gate_open();
+}
+
 bool LabResult::counts_as_passed(const CheckResult& check) const {
-    return check.passed && !has_error();
+    // A correctness check never reaches gate_open(), so the recursion ends after one level.
+    return check.passed && !has_error() && (!check.gated_by_all || gate_open());
 }
 
 int LabResult::awarded(const CheckResult& check) const {
@@ -27,6 +38,14 @@ std::string LabResult::category_of(const CheckResult& check) const {
     if (counts_as_passed(check)) {
         return {};
     }
+    if (held_by_gate(check)) {
+        // What the student has to fix first is the correctness failure, so its category leads.
+        for (const CheckResult& other : checks) {
+            if (!other.gated_by_all && !counts_as_passed(other)) {
+                return category_of(other);
+            }
+        }
+    }
     if (!check.category.empty()) {
         return check.category;
     }
@@ -35,6 +54,15 @@ std::string LabResult::category_of(const CheckResult& check) const {
 }
 
 std::string LabResult::message_of(const CheckResult& check) const {
+    if (held_by_gate(check)) {
+        std::string failed;
+        for (const CheckResult& other : checks) {
+            if (!other.gated_by_all && !counts_as_passed(other)) {
+                failed += (failed.empty() ? "" : ", ") + other.name;
+            }
+        }
+        return "performance points need every correctness check to pass; failed: " + failed;
+    }
     if (!check.message.empty() || counts_as_passed(check)) {
         return check.message;
     }

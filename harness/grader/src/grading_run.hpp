@@ -1,9 +1,10 @@
 // The results of one `./pclab grade` run: what the orchestrator fills in and the reports print.
 //
 // Scoring has one rule, implemented once in `LabResult::awarded`: a check earns its full points
-// when it passed and its lab could run, and nothing otherwise. Every sum (lab, run) and every
-// report goes through it, so a failed check can never carry points, whatever its `score` field
-// says.
+// when it passed and its lab could run — and, for a performance check (`gated_by_all`), when
+// every correctness check of its lab passed too — and nothing otherwise. Every sum (lab, run)
+// and every report goes through it, so a failed check can never carry points, whatever its
+// `score` field says, and speed never earns points for code that is wrong.
 #pragma once
 
 #include <chrono>
@@ -39,6 +40,9 @@ struct CheckResult {
     /// `LabResult::awarded`, which is all-or-nothing.
     int score = 0;
     bool passed = false;
+    /// A performance check (lab.json `gated_by_all`): it counts as passed only when every
+    /// correctness check (every check without the flag) of its lab counts as passed.
+    bool gated_by_all = false;
     std::string category;  ///< Empty when passed; otherwise one of the category strings.
     std::string message;   ///< Plain explanation for the student; may span lines.
     std::optional<std::uint64_t> seed;  ///< The seed that reproduces the failure, if known.
@@ -69,16 +73,27 @@ struct LabResult {
     /// The category of the lab's error: `lab_error_category`, or "assertion" when only the
     /// message was filled in. Meaningful only when `has_error()`.
     std::string error_category() const;
-    /// Whether `check` counts as passed: it passed and the lab has no error.
+    /// Whether every correctness check (every check without `gated_by_all`) counts as passed:
+    /// the gate of the performance checks. The checks are those of this run, so grading one
+    /// check with `--check` judges it alone. True for a lab without correctness checks.
+    bool gate_open() const;
+    /// Whether `check` passed its own tests but is held back by the gate: a performance check
+    /// of a lab whose correctness failed somewhere.
+    bool held_by_gate(const CheckResult& check) const;
+    /// Whether `check` counts as passed: it passed, the lab has no error and, for a
+    /// performance check, gate_open().
     bool counts_as_passed(const CheckResult& check) const;
     /// The one scoring rule: `check.max_score` (never negative) when `counts_as_passed(check)`,
     /// else 0.
     int awarded(const CheckResult& check) const;
-    /// The category to report for `check`: empty when it counts as passed; else its own
-    /// category, else the lab's error category, else "assertion" (an unclassified failure).
+    /// The category to report for `check`: empty when it counts as passed; when held by the
+    /// gate, the category of the first failed correctness check; else its own category, else
+    /// the lab's error category, else "assertion" (an unclassified failure).
     std::string category_of(const CheckResult& check) const;
-    /// The message to report for `check`: its own; for a failure without one, the lab's error,
-    /// else its `explains` (so a lost point always comes with a reason).
+    /// The message to report for `check`: its own; when held by the gate, "performance points
+    /// need every correctness check to pass; failed: " and their names; for a failure without a
+    /// message, the lab's error, else its `explains` (so a lost point always comes with a
+    /// reason).
     std::string message_of(const CheckResult& check) const;
 
     int score() const;      ///< Sum of `awarded` over the checks.

@@ -328,6 +328,12 @@ class LabFileReader {
                      std::to_string(first - result.begin()) + "].name)");
             }
         }
+        // A gate needs something to open it: with every check gated, "every correctness check
+        // passed" would hold of nothing and the flag would silently mean nothing.
+        if (std::all_of(result.begin(), result.end(),
+                        [](const CheckSpec& check) { return check.gated_by_all; })) {
+            fail("checks: gated_by_all needs at least one check without it (a correctness check)");
+        }
         return result;
     }
 
@@ -374,6 +380,12 @@ class LabFileReader {
                                                       field + ".memory_limit_mib", kMaxMemoryMib);
         }
         check.explains = required_string(entry, "explains", field + ".explains");
+        if (const auto gated = entry.find("gated_by_all"); gated != entry.end()) {
+            if (!gated->is_boolean()) {
+                fail(field + ".gated_by_all must be true or false");
+            }
+            check.gated_by_all = gated->get<bool>();
+        }
         return check;
     }
 
@@ -561,7 +573,8 @@ json list_json(const LabCatalog& catalog, const fs::path& repo_root) {
                               {"timeout_seconds", check.timeout_seconds},
                               {"memory_limit_mib", check.memory_limit_mib},
                               {"explains", check.explains},
-                              {"hidden", check.hidden}});
+                              {"hidden", check.hidden},
+                              {"gated_by_all", check.gated_by_all}});
         }
         labs.push_back({{"id", lab.id},
                         {"slug", lab.slug},
@@ -613,7 +626,9 @@ std::string list_text(const LabCatalog& catalog) {
             const std::string name = shown_name(check);
             out << "    " << name << std::string(width - name.size() + 2, ' ')
                 << std::setw(points_width) << check.points
-                << (check.points == 1 ? " point   " : " points  ") << check.explains << '\n';
+                << (check.points == 1 ? " point   " : " points  ") << check.explains
+                << (check.gated_by_all ? " Scored only when every correctness check passes." : "")
+                << '\n';
         }
         if (!lab.unsafe_variants.empty()) {
             std::vector<std::string> variants;

@@ -51,6 +51,10 @@ struct CheckSpec {
     /// An instructor's hidden check (hidden-checks/NN-slug/checks.json): graded like the others,
     /// listed after them, marked hidden in listings and reports; never an `explore` build.
     bool hidden = false;
+    /// A performance check (lab.json `"gated_by_all": true`): its points count only when every
+    /// check of the lab without this flag — a correctness check — passed in the same grading
+    /// run (LabResult::awarded). A fast queue that loses items earns nothing for its speed.
+    bool gated_by_all = false;
 };
 
 /// One lab, as described by its lab.json and located on disk.
@@ -64,7 +68,8 @@ struct Lab {
     /// Relative to `directory`, as written in lab.json; non-empty, distinct, each exists.
     std::vector<std::string> student_files;
     std::vector<UnsafeVariant> unsafe_variants;  ///< Distinct names; may be empty.
-    /// Non-empty, distinct names: lab.json's checks, then the lab's hidden checks (if any).
+    /// Non-empty, distinct names: lab.json's checks, then the lab's hidden checks (if any);
+    /// when some are `gated_by_all`, at least one is not.
     std::vector<CheckSpec> checks;
 
     /// Sum of the points of all checks.
@@ -119,7 +124,7 @@ class LabCatalog {
 /// The machine-readable listing for `./pclab list --json`:
 /// `{"labs": [{"id", "slug", "title", "teaches", "directory", "student_files" (repo-relative,
 /// '/'-separated), "unsafe_variants" (names), "max_score", "checks": [{"name", "points",
-/// "builds", "timeout_seconds", "memory_limit_mib", "explains", "hidden"}]}]}`.
+/// "builds", "timeout_seconds", "memory_limit_mib", "explains", "hidden", "gated_by_all"}]}]}`.
 /// Requires: `catalog` was loaded from `repo_root` (paths are made relative to it).
 nlohmann::json list_json(const LabCatalog& catalog, const std::filesystem::path& repo_root);
 

@@ -1,5 +1,5 @@
 // The site lists its pages (tree view, Related Pages) in the order of INPUT in docs/Doxyfile.in,
-// and the main page (docs/index.md) links them in reading order: the handouts 01→05, then the
+// and the main page (docs/index.md) links them in reading order: the handouts 01→06, then the
 // contract, the verdicts and the guides. The two orders must be the same, or the tree view
 // teaches one order and the main page another.
 #include <gtest/gtest.h>

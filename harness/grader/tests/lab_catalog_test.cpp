@@ -317,6 +317,46 @@ TEST_F(ScratchRepo, RejectsAMemoryLimitThatIsNotPositive) {
         kFile01 + ": checks[0].memory_limit_mib must be a positive integer");
 }
 
+TEST(LabCatalog, ChecksAreCorrectnessChecksUnlessGated) {
+    const auto catalog = LabCatalog::load(kCatalogData / "valid");
+    for (const Lab& lab : catalog.labs()) {
+        for (const CheckSpec& check : lab.checks) {
+            EXPECT_FALSE(check.gated_by_all) << lab.id << " " << check.name;
+        }
+    }
+}
+
+TEST_F(ScratchRepo, ReadsAGatedPerformanceCheckAndListsIt) {
+    edit_lab(kLab02, [](json& lab) { lab["checks"][1]["gated_by_all"] = true; });
+    const auto catalog = LabCatalog::load(root_);
+    const Lab& lab = catalog.resolve("02");
+    EXPECT_FALSE(lab.checks[0].gated_by_all);
+    EXPECT_TRUE(lab.checks[1].gated_by_all);
+    EXPECT_EQ(list_json(catalog, root_).at("labs")[1].at("checks")[1].at("gated_by_all"), true);
+    EXPECT_TRUE(contains(list_text(catalog), "Scored only when every correctness check passes."));
+}
+
+TEST_F(ScratchRepo, RejectsAGateThatIsNotABoolean) {
+    for (const json& gated : {json(1), json("true"), json(nullptr)}) {
+        EXPECT_EQ(error_after_editing(kLab02,
+                                      [&](json& lab) { lab["checks"][0]["gated_by_all"] = gated; }),
+                  kFile02 + ": checks[0].gated_by_all must be true or false")
+            << "gated_by_all = " << gated.dump();
+    }
+}
+
+TEST_F(ScratchRepo, RejectsALabWhoseEveryCheckIsGated) {
+    EXPECT_EQ(error_after_editing(kLab02,
+                                  [](json& lab) {
+                                      for (json& check : lab["checks"]) {
+                                          check["gated_by_all"] = true;
+                                      }
+                                  }),
+              kFile02 +
+                  ": checks: gated_by_all needs at least one check without it (a correctness "
+                  "check)");
+}
+
 TEST(LabCatalog, MemoryLimitDefaultsToZeroMeaningTheGradersDefault) {
     const auto catalog = LabCatalog::load(kCatalogData / "valid");
     EXPECT_EQ(catalog.resolve("01").checks.front().memory_limit_mib, 0);

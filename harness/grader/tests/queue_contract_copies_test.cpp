@@ -1,8 +1,9 @@
-// Labs 03, 04 and 05 each hand out a queue.hpp that declares the one pclab::Queue, with its
-// contract in the comments; the labs differ only in which members are left to write. Students
-// carry the file from lab to lab, and the API reference documents only the first copy (Doxygen
-// would merge the three into one class listing every member three times), so the copies must
-// say the same: every documentation comment after the file's own introduction is identical.
+// Labs 03, 04, 05 and 06 each hand out a queue.hpp that declares the one pclab::Queue, with its
+// contract in the comments; the labs differ only in which members are left to write (lab 06:
+// all of them again, to be made fast). Students carry the file from lab to lab, and the API
+// reference documents only the first copy (Doxygen would merge the copies into one class
+// listing every member once per copy), so the copies must say the same: every documentation
+// comment after the file's own introduction is identical.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,7 +58,7 @@ std::vector<fs::path> queue_headers() {
 
 TEST(QueueContractCopies, EveryLabsQueueHeaderCarriesTheSameContract) {
     const std::vector<fs::path> headers = queue_headers();
-    ASSERT_GE(headers.size(), 2U) << "labs 03-05 each hand out a queue.hpp";
+    ASSERT_GE(headers.size(), 2U) << "labs 03-06 each hand out a queue.hpp";
     const std::vector<std::string> first = contract_comments(headers.front());
     ASSERT_FALSE(first.empty()) << headers.front() << " documents nothing";
     for (std::size_t h = 1; h < headers.size(); ++h) {

@@ -138,6 +138,72 @@ TEST(Scoring, AnUnclassifiedFailureIsReportedAsAnAssertion) {
     EXPECT_EQ(lab.message_of(lab.checks[0]), "explains exact-results");
 }
 
+// A lab 06-like lab: two correctness checks and a performance check gated by them.
+LabResult gated_lab(bool correctness_passes, bool fast) {
+    LabResult lab;
+    lab.id = "06";
+    lab.slug = "performance";
+    lab.title = "Performance";
+    lab.impl = "student";
+    lab.checks.push_back(passed("contract-basics", 1));
+    lab.checks.push_back(correctness_passes
+                             ? passed("explored-shutdown", 1)
+                             : failed("explored-shutdown", 1, "deadlock", "every thread slept"));
+    CheckResult speed = fast ? passed("faster-than-textbook", 10)
+                             : failed("faster-than-textbook", 10, "assertion", "ratio 1.1 < 3");
+    speed.gated_by_all = true;
+    lab.checks.push_back(speed);
+    return lab;
+}
+
+TEST(Scoring, APerformanceCheckScoresWhenEveryCorrectnessCheckPassed) {
+    const LabResult lab = gated_lab(true, true);
+    EXPECT_TRUE(lab.gate_open());
+    EXPECT_FALSE(lab.held_by_gate(lab.checks[2]));
+    EXPECT_EQ(lab.awarded(lab.checks[2]), 10);
+    EXPECT_EQ(lab.score(), 12);
+}
+
+TEST(Scoring, APerformanceCheckScoresNothingWhenACorrectnessCheckFailed) {
+    const LabResult lab = gated_lab(false, true);
+    EXPECT_FALSE(lab.gate_open());
+    EXPECT_TRUE(lab.held_by_gate(lab.checks[2]));
+    EXPECT_FALSE(lab.counts_as_passed(lab.checks[2]));
+    EXPECT_EQ(lab.awarded(lab.checks[2]), 0);
+    EXPECT_EQ(lab.score(), 1);
+    EXPECT_EQ(lab.max_score(), 12);
+    // The reason names the gate and what closed it; the category is the correctness failure's.
+    EXPECT_EQ(lab.message_of(lab.checks[2]),
+              "performance points need every correctness check to pass; failed: "
+              "explored-shutdown");
+    EXPECT_EQ(lab.category_of(lab.checks[2]), "deadlock");
+}
+
+TEST(Scoring, ASlowPerformanceCheckKeepsItsOwnReasonWhateverTheGate) {
+    for (const bool correctness_passes : {true, false}) {
+        const LabResult lab = gated_lab(correctness_passes, false);
+        EXPECT_FALSE(lab.held_by_gate(lab.checks[2]));
+        EXPECT_EQ(lab.awarded(lab.checks[2]), 0);
+        EXPECT_EQ(lab.category_of(lab.checks[2]), "assertion");
+        EXPECT_EQ(lab.message_of(lab.checks[2]), "ratio 1.1 < 3");
+    }
+}
+
+TEST(Scoring, CorrectnessChecksAreNeverGated) {
+    const LabResult lab = gated_lab(false, false);
+    EXPECT_EQ(lab.awarded(lab.checks[0]), 1);
+    EXPECT_TRUE(lab.counts_as_passed(lab.checks[0]));
+}
+
+TEST(Scoring, ALabThatCouldNotRunHoldsItsPerformanceCheckAsAnError) {
+    LabResult lab = gated_lab(true, true);
+    lab.lab_error_category = "compile-error";
+    lab.lab_error = "queue.hpp:1: error";
+    EXPECT_FALSE(lab.held_by_gate(lab.checks[2]));
+    EXPECT_EQ(lab.score(), 0);
+    EXPECT_EQ(lab.category_of(lab.checks[2]), "compile-error");
+}
+
 TEST(Scoring, AnEmptyRunScoresZeroOfZero) {
     const GradingRun run;
     EXPECT_EQ(run.score(), 0);
@@ -367,6 +433,24 @@ TEST(TextReport, ExplainsALabThatCouldNotRunOnceAndEveryCheckItCost) {
                                        name + "\n"));
     }
     EXPECT_TRUE(contains(text, "Total 0/8"));
+}
+
+TEST(TextReport, ShowsWhyAFastButIncorrectQueueLostItsPerformancePoints) {
+    GradingRun run;
+    run.impl = "student";
+    run.labs = {gated_lab(false, true)};
+    const std::string text = to_text(run, false);
+    EXPECT_TRUE(contains(text, "faster-than-textbook"));
+    EXPECT_TRUE(contains(text, "0/10"));
+    EXPECT_TRUE(contains(text,
+                         "06 faster-than-textbook (deadlock): performance points need every "
+                         "correctness check to pass; failed: explored-shutdown"));
+    const json report = to_json(run);
+    const json& check = report.at("labs")[0].at("checks")[2];
+    EXPECT_EQ(check.at("status"), "failed");
+    EXPECT_EQ(check.at("score"), 0);
+    EXPECT_EQ(check.at("category"), "deadlock");
+    EXPECT_EQ(report.at("score"), 1);
 }
 
 TEST(TextReport, SaysWhenNoPointWasLost) {
