@@ -64,22 +64,27 @@ struct LabTally {
     std::vector<std::string> lost;  ///< "run 7 (seed 7): check-name: category"
 };
 
-// The labs to grade a correct submission on: the ones asked for, or else every lab whose
-// student files the submission holds (in the kit's layout). An alternative need not cover every
-// lab — none is written for lab 06, whose one fast queue is the reference — and a lab it does
-// not cover would only lose points as `missing-file`, which says nothing about fairness.
+// The labs to grade a correct submission on: those of the labs asked for (all when none is)
+// whose student files the submission holds (in the kit's layout). An alternative need not cover
+// every lab — none is written for lab 06, whose one fast queue is the reference — and a lab it
+// does not cover would only lose points as `missing-file`, which says nothing about fairness.
+// Empty when it covers none of them: then it is not graded at all.
 std::vector<std::string> labs_covered(const fs::path& root, const fs::path& submission,
                                       const std::vector<std::string>& asked) {
-    if (!asked.empty()) {
-        return asked;
+    const LabCatalog catalog = LabCatalog::load(root);
+    std::vector<std::string> wanted;
+    for (const std::string& name : asked) {
+        wanted.push_back(catalog.resolve(name).id);
     }
     std::vector<std::string> covered;
-    for (const Lab& lab : LabCatalog::load(root).labs()) {
+    for (const Lab& lab : catalog.labs()) {
+        const bool is_wanted =
+            wanted.empty() || std::find(wanted.begin(), wanted.end(), lab.id) != wanted.end();
         const bool holds_every_file = std::all_of(
             lab.student_files.begin(), lab.student_files.end(), [&](const std::string& file) {
                 return fs::is_regular_file(submission / "labs" / lab.directory_name / file);
             });
-        if (holds_every_file) {
+        if (is_wanted && holds_every_file) {
             covered.push_back(lab.id);
         }
     }
@@ -176,6 +181,9 @@ int measure_fairness(const FairnessOptions& options) {
             grade.impl = impl.submission ? "student" : "solution";
             grade.submission = impl.submission;
             grade.seed = seed;
+            if (impl.submission && grade.labs.empty()) {
+                continue;  // an alternative for none of the labs asked for
+            }
             GradingRun run;
             if (const int status = run_grading(grade, run); status != kGraded) {
                 return status;
