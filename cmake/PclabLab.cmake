@@ -9,8 +9,10 @@
 #   pclab-<slug>-<IMPL>-demo    → <tree>/labs/NN-slug/<IMPL>/demo
 # The exploration program is built with PCLAB_SYNC_EXPLORE: the lab's pclab::mutex, thread, ...
 # are the controlled scheduler's wrappers, and each of its tests explores one scenario.
-# Only the solution's demo is part of `all`: the others are built when `./pclab run` asks for
-# them (each demo is built once per implementation, and those are most of a tree's demos).
+# Only the solution's demo is part of `all`, and only in a tree without a sanitizer: the others
+# are built when `./pclab run` asks for them (each demo is built once per implementation, and
+# those are most of a tree's demos; a sanitizer tree's solution demos cost a minute of
+# `./pclab test` and compiled the same code as the dev tree's).
 # Each implementation gets a generated include directory with one forwarding header per
 # student file, so tests and demos `#include "result_list.hpp"` and never know which
 # implementation they are built against. The solution's tests are also registered with ctest
@@ -216,7 +218,11 @@ function(_pclab_lab_demos_pch)
     if(TARGET pclab_lab_demos_pch)
         return()
     endif()
-    add_library(pclab_lab_demos_pch STATIC "${PROJECT_SOURCE_DIR}/cmake/probes/empty.cpp")
+    set(on_demand "")
+    if(PCLAB_SANITIZER)
+        set(on_demand EXCLUDE_FROM_ALL)  # no demo of a sanitizer tree is part of `all`
+    endif()
+    add_library(pclab_lab_demos_pch STATIC ${on_demand} "${PROJECT_SOURCE_DIR}/cmake/probes/empty.cpp")
     target_link_libraries(pclab_lab_demos_pch PRIVATE pclab::sync CLI11::CLI11)
     target_precompile_headers(pclab_lab_demos_pch PRIVATE
         <CLI/CLI.hpp> <pclab/sync.hpp> <pclab/errors.hpp> <algorithm> <atomic> <chrono> <cstdint>
@@ -278,8 +284,8 @@ function(_pclab_add_impl impl impl_files)
     if(LAB_DEMO)
         set(demo_target "pclab-${lab_slug}-${impl}-demo")
         set(on_demand EXCLUDE_FROM_ALL)
-        if(impl STREQUAL "solution")
-            set(on_demand "")
+        if(impl STREQUAL "solution" AND NOT PCLAB_SANITIZER)
+            set(on_demand "")  # the dev tree compiles it; a sanitizer tree only when it is run
         endif()
         _pclab_lab_demos_pch()
         add_executable(${demo_target} ${on_demand} ${LAB_DEMO})
