@@ -40,7 +40,10 @@
 ///    first watches the other side's counter for a few microseconds, then yields twice, and only
 ///    then sleeps. On a machine with a free core the partner usually answers within that window.
 ///    The spin adapts: one that keeps failing (the partner is not running) shrinks to almost
-///    nothing.
+///    nothing. The thread spins holding its own side's lock: the only threads that wait for it
+///    are on its side and would find the queue just as full (or empty), and the other side
+///    takes that lock only to wake a sleeper (or in shutdown(), growing the ring, and a qsize()
+///    that found the counters moving).
 ///
 /// Why this is safe under the kit's checks: every spin is bounded and ends in the ordinary
 /// locked re-check and condition-variable wait, so a thread whose partner never comes still
@@ -150,7 +153,8 @@ class Queue {
                 lower_unfinished_by(discarded);
             }
             // Every sleeper re-checks: putters throw ShutDown, getters drain or throw ShutDown.
-            // A thread still spinning sees the flag in its hint.
+            // A thread that was spinning held its side's lock, so it has gone to sleep (its spin
+            // is bounded) before these locks were ours, and is woken here.
             not_empty_.notify_all();
             not_full_.notify_all();
         }
