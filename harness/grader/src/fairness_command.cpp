@@ -172,14 +172,20 @@ int measure_fairness(const FairnessOptions& options) {
         return page.str();
     };
 
+    // The labs each implementation is graded on, the same in every round.
+    std::map<std::string, std::vector<std::string>> labs_of;
+    for (const CorrectImplementation& impl : impls) {
+        labs_of[impl.label] = impl.submission
+                                  ? labs_covered(options.root, *impl.submission, options.labs)
+                                  : options.labs;
+    }
+
     for (int run_index = 0; run_index < options.runs; ++run_index) {
         const std::uint64_t seed = options.first_seed + static_cast<std::uint64_t>(run_index);
         for (const CorrectImplementation& impl : impls) {
             GradeOptions grade;
             grade.root = options.root;
-            grade.labs = impl.submission
-                             ? labs_covered(options.root, *impl.submission, options.labs)
-                             : options.labs;
+            grade.labs = labs_of[impl.label];
             grade.impl = impl.submission ? "student" : "solution";
             grade.submission = impl.submission;
             grade.seed = seed;
