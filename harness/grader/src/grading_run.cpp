@@ -25,6 +25,16 @@ bool LabResult::held_by_gate(const CheckResult& check) const {
     return check.gated_by_all && check.passed && !has_error() && !gate_open();
 }
 
+std::vector<const CheckResult*> LabResult::failed_correctness_checks() const {
+    std::vector<const CheckResult*> failed;
+    for (const CheckResult& check : checks) {
+        if (!check.gated_by_all && !counts_as_passed(check)) {
+            failed.push_back(&check);
+        }
+    }
+    return failed;
+}
+
 bool LabResult::counts_as_passed(const CheckResult& check) const {
     // A correctness check never reaches gate_open(), so the recursion ends after one level.
     return check.passed && !has_error() && (!check.gated_by_all || gate_open());
@@ -40,11 +50,7 @@ std::string LabResult::category_of(const CheckResult& check) const {
     }
     if (held_by_gate(check)) {
         // What the student has to fix first is the correctness failure, so its category leads.
-        for (const CheckResult& other : checks) {
-            if (!other.gated_by_all && !counts_as_passed(other)) {
-                return category_of(other);
-            }
-        }
+        return category_of(*failed_correctness_checks().front());
     }
     if (!check.category.empty()) {
         return check.category;
@@ -56,10 +62,8 @@ std::string LabResult::category_of(const CheckResult& check) const {
 std::string LabResult::message_of(const CheckResult& check) const {
     if (held_by_gate(check)) {
         std::string failed;
-        for (const CheckResult& other : checks) {
-            if (!other.gated_by_all && !counts_as_passed(other)) {
-                failed += (failed.empty() ? "" : ", ") + other.name;
-            }
+        for (const CheckResult* other : failed_correctness_checks()) {
+            failed += (failed.empty() ? "" : ", ") + other->name;
         }
         return "performance points need every correctness check to pass; failed: " + failed;
     }

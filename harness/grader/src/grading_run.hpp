@@ -80,6 +80,9 @@ struct LabResult {
     /// Whether `check` passed its own tests but is held back by the gate: a performance check
     /// of a lab whose correctness failed somewhere.
     bool held_by_gate(const CheckResult& check) const;
+    /// The correctness checks (those not gated_by_all) that lost their points, in report order:
+    /// what holds a gated check back, and what the student must fix first.
+    std::vector<const CheckResult*> failed_correctness_checks() const;
     /// Whether `check` counts as passed: it passed, the lab has no error and, for a
     /// performance check, gate_open().
     bool counts_as_passed(const CheckResult& check) const;
